@@ -1,0 +1,286 @@
+package dev.kiln.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Panama Vector API ({@code jdk.incubator.vector}). Only loaded by
+ * {@link KernelProvider} once it has checked the module is present.
+ *
+ * <p>Every output element is computed by the same sequence of operations whichever row block
+ * it falls in (register-blocked or remainder path), so splitting rows across threads never
+ * changes a result bit.
+ */
+public final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    /** Lane count of the preferred float species, for the start-up log line. */
+    public static int lanes() {
+        return L;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
+                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+        if (transB) {
+            gemmDot(transA, rowFrom, rowTo, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        } else {
+            gemmAxpy(transA ? 1 : lda, transA ? lda : 1, rowFrom, rowTo, n, k, a, b, ldb, c, ldc, accumulate);
+        }
+    }
+
+    /**
+     * {@code B} rows are contiguous in {@code j}: broadcast {@code A[i][p]} and FMA into vectors of
+     * C rows. Blocks of 4 rows × 2 vectors keep 8 accumulators in registers.
+     */
+    private static void gemmAxpy(int ars, int acs, int rowFrom, int rowTo, int n, int k,
+                                 float[] a, float[] b, int ldb, float[] c, int ldc, boolean acc) {
+        int i = rowFrom;
+        for (; i + 4 <= rowTo; i += 4) {
+            int a0 = i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+                FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+                FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+                FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+                for (int p = 0; p < k; p++) {
+                    int bo = p * ldb + j;
+                    FloatVector b0 = FloatVector.fromArray(F, b, bo);
+                    FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+                    int po = p * acs;
+                    FloatVector x0 = FloatVector.broadcast(F, a[a0 + po]);
+                    c00 = x0.fma(b0, c00);
+                    c01 = x0.fma(b1, c01);
+                    FloatVector x1 = FloatVector.broadcast(F, a[a1 + po]);
+                    c10 = x1.fma(b0, c10);
+                    c11 = x1.fma(b1, c11);
+                    FloatVector x2 = FloatVector.broadcast(F, a[a2 + po]);
+                    c20 = x2.fma(b0, c20);
+                    c21 = x2.fma(b1, c21);
+                    FloatVector x3 = FloatVector.broadcast(F, a[a3 + po]);
+                    c30 = x3.fma(b0, c30);
+                    c31 = x3.fma(b1, c31);
+                }
+                store(c00, c, i * ldc + j, acc);
+                store(c01, c, i * ldc + j + L, acc);
+                store(c10, c, (i + 1) * ldc + j, acc);
+                store(c11, c, (i + 1) * ldc + j + L, acc);
+                store(c20, c, (i + 2) * ldc + j, acc);
+                store(c21, c, (i + 2) * ldc + j + L, acc);
+                store(c30, c, (i + 3) * ldc + j, acc);
+                store(c31, c, (i + 3) * ldc + j + L, acc);
+            }
+            for (int r = i; r < i + 4; r++) {
+                rowTail(r * ars, acs, j, n, k, a, b, ldb, c, r * ldc, acc);
+            }
+        }
+        for (; i < rowTo; i++) {
+            rowTail(i * ars, acs, 0, n, k, a, b, ldb, c, i * ldc, acc);
+        }
+    }
+
+    /** One C row from column {@code j0}: one vector at a time, then scalar columns. */
+    private static void rowTail(int ao, int acs, int j0, int n, int k, float[] a, float[] b, int ldb,
+                                float[] c, int co, boolean acc) {
+        int j = j0;
+        for (; j + L <= n; j += L) {
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0; p < k; p++) {
+                s = FloatVector.broadcast(F, a[ao + p * acs]).fma(FloatVector.fromArray(F, b, p * ldb + j), s);
+            }
+            store(s, c, co + j, acc);
+        }
+        for (; j < n; j++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) {
+                s = Math.fma(a[ao + p * acs], b[p * ldb + j], s);
+            }
+            c[co + j] = acc ? c[co + j] + s : s;
+        }
+    }
+
+    private static void store(FloatVector v, float[] c, int off, boolean acc) {
+        if (acc) {
+            v = v.add(FloatVector.fromArray(F, c, off));
+        }
+        v.intoArray(c, off);
+    }
+
+    /**
+     * {@code B} is stored transposed ({@code b[j*ldb+p]}), so each C element is a dot product
+     * of two contiguous runs when A is untransposed. Blocks of 1 row × 4 columns share the A loads.
+     */
+    private static void gemmDot(boolean transA, int rowFrom, int rowTo, int n, int k,
+                                float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean acc) {
+        if (transA) {
+            // Not used by the layers; keep it correct rather than fast.
+            new ScalarKernels().gemm(true, true, rowFrom, rowTo, n, k, a, lda, b, ldb, c, ldc, acc);
+            return;
+        }
+        int kv = k - k % L;
+        for (int i = rowFrom; i < rowTo; i++) {
+            int ao = i * lda;
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                int b0 = j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+                for (int p = 0; p < kv; p += L) {
+                    FloatVector x = FloatVector.fromArray(F, a, ao + p);
+                    s0 = x.fma(FloatVector.fromArray(F, b, b0 + p), s0);
+                    s1 = x.fma(FloatVector.fromArray(F, b, b1 + p), s1);
+                    s2 = x.fma(FloatVector.fromArray(F, b, b2 + p), s2);
+                    s3 = x.fma(FloatVector.fromArray(F, b, b3 + p), s3);
+                }
+                dotStore(s0, a, ao, b, b0, kv, k, c, i * ldc + j, acc);
+                dotStore(s1, a, ao, b, b1, kv, k, c, i * ldc + j + 1, acc);
+                dotStore(s2, a, ao, b, b2, kv, k, c, i * ldc + j + 2, acc);
+                dotStore(s3, a, ao, b, b3, kv, k, c, i * ldc + j + 3, acc);
+            }
+            for (; j < n; j++) {
+                int bo = j * ldb;
+                FloatVector s = FloatVector.zero(F);
+                for (int p = 0; p < kv; p += L) {
+                    s = FloatVector.fromArray(F, a, ao + p).fma(FloatVector.fromArray(F, b, bo + p), s);
+                }
+                dotStore(s, a, ao, b, bo, kv, k, c, i * ldc + j, acc);
+            }
+        }
+    }
+
+    private static void dotStore(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k,
+                                 float[] c, int co, boolean acc) {
+        float r = s.reduceLanes(VectorOperators.ADD);
+        for (int p = kv; p < k; p++) {
+            r = Math.fma(a[ao + p], b[bo + p], r);
+        }
+        c[co] = acc ? c[co] + r : r;
+    }
+
+    @Override
+    public void addRowVector(float[] c, int rowFrom, int rowTo, int n, float[] bias) {
+        int nv = F.loopBound(n);
+        for (int i = rowFrom; i < rowTo; i++) {
+            int o = i * n;
+            int j = 0;
+            for (; j < nv; j += L) {
+                FloatVector.fromArray(F, c, o + j).add(FloatVector.fromArray(F, bias, j)).intoArray(c, o + j);
+            }
+            for (; j < n; j++) {
+                c[o + j] += bias[j];
+            }
+        }
+    }
+
+    @Override
+    public void sumColumns(float[] m, int rows, int n, int colFrom, int colTo, float[] out) {
+        int j = colFrom;
+        for (; j + L <= colTo; j += L) {
+            FloatVector s = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                s = s.add(FloatVector.fromArray(F, m, r * n + j));
+            }
+            s.intoArray(out, j);
+        }
+        for (; j < colTo; j++) {
+            float s = 0f;
+            for (int r = 0; r < rows; r++) {
+                s += m[r * n + j];
+            }
+            out[j] = s;
+        }
+    }
+
+    @Override
+    public void relu(float[] in, float[] out, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector.fromArray(F, in, i).max(0f).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = Math.max(0f, in[i]);
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to) {
+        int i = from;
+        FloatVector zero = FloatVector.zero(F);
+        for (; i + L <= to; i += L) {
+            FloatVector o = FloatVector.fromArray(F, out, i);
+            FloatVector g = FloatVector.fromArray(F, gradOut, i);
+            zero.blend(g, o.compare(VectorOperators.GT, 0f)).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            gradIn[i] = out[i] > 0f ? gradOut[i] : 0f;
+        }
+    }
+
+    @Override
+    public void normalize(byte[] pixels, int off, float[] out, int outOff, int len, float scale, float shift) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            FloatVector x = (FloatVector) ByteVector.fromArray(B8, pixels, off + i)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, IntVector.SPECIES_256, 0)
+                    .convertShape(VectorOperators.I2F, F8, 0);
+            x.fma(scale, shift).intoArray(out, outOff + i);
+        }
+        for (; i < len; i++) {
+            out[outOff + i] = Math.fma(pixels[off + i] & 0xFF, scale, shift);
+        }
+    }
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+                     float beta1, float beta2, float lrT, float epsT) {
+        float c1 = 1f - beta1;
+        float c2 = 1f - beta2;
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector gi = FloatVector.fromArray(F, g, i);
+            FloatVector mi = FloatVector.fromArray(F, m, i).mul(beta1).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromArray(F, v, i).mul(beta2).add(gi.mul(gi).mul(c2));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector step = mi.mul(lrT).div(vi.sqrt().add(epsT));
+            FloatVector.fromArray(F, p, i).sub(step).intoArray(p, i);
+        }
+        for (; i < to; i++) {
+            float gi = g[i];
+            float mi = beta1 * m[i] + c1 * gi;
+            // same operation order as the vector lanes, so a chunk boundary never changes a bit
+            float vi = beta2 * v[i] + gi * gi * c2;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= mi * lrT / ((float) Math.sqrt(vi) + epsT);
+        }
+    }
+
+    @Override
+    public void sgd(float[] p, float[] g, float[] vel, int from, int to, float lr, float mu) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector vi = FloatVector.fromArray(F, vel, i).mul(mu).add(FloatVector.fromArray(F, g, i));
+            vi.intoArray(vel, i);
+            FloatVector.fromArray(F, p, i).sub(vi.mul(lr)).intoArray(p, i);
+        }
+        for (; i < to; i++) {
+            float vi = mu * vel[i] + g[i];
+            vel[i] = vi;
+            p[i] -= lr * vi;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.kiln.nn;
+
+import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.SpecException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A feed-forward stack of layers over images given as raw pixels. The input normalization
+ * ({@code x·scale + shift}, from {@code (pixel/255 - mean)/std}) belongs to the network so the
+ * exported model can take raw pixels too.
+ */
+public final class Network {
+
+    private final Compute compute;
+    private final int[] inputShape;
+    private final float scale;
+    private final float shift;
+    private final List<Layer> layers;
+    private final int classes;
+    private float[] input = new float[0];
+
+    private Network(Compute compute, int[] inputShape, float scale, float shift, List<Layer> layers) {
+        this.compute = compute;
+        this.inputShape = inputShape.clone();
+        this.scale = scale;
+        this.shift = shift;
+        this.layers = List.copyOf(layers);
+        this.classes = Layer.size(layers.get(layers.size() - 1).outputShape());
+    }
+
+    /**
+     * Builds the layers in order, checking that the network ends in a softmax over
+     * {@code classes} outputs.
+     *
+     * @param inputShape per-sample shape, e.g. {@code {1, 28, 28}}
+     * @param mean       normalization mean (on the 0–1 scale)
+     * @param std        normalization standard deviation (on the 0–1 scale)
+     */
+    public static Network build(Compute compute, List<LayerSpec> specs, int[] inputShape, int classes,
+                                double mean, double std, long seed) {
+        List<Layer> layers = new ArrayList<>();
+        int[] shape = inputShape.clone();
+        for (int i = 0; i < specs.size(); i++) {
+            Layer l = LayerFactory.create(compute, specs.get(i), i, shape, layers.stream()
+                    .noneMatch(x -> !x.parameters().isEmpty()), seed);
+            layers.add(l);
+            shape = l.outputShape();
+        }
+        if (!(layers.get(layers.size() - 1) instanceof Softmax)) {
+            throw new SpecException("layers[" + (specs.size() - 1) + "].type",
+                    "the last layer must be softmax (class probabilities), got " + specs.get(specs.size() - 1).type());
+        }
+        if (Layer.size(shape) != classes) {
+            throw new SpecException("layers", "the network ends with " + Layer.size(shape)
+                    + " outputs but the dataset has " + classes + " classes; make the last dense layer's units "
+                    + classes);
+        }
+        float scale = (float) (1.0 / (255.0 * std));
+        float shift = (float) (-mean / std);
+        return new Network(compute, inputShape, scale, shift, layers);
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public int inputSize() {
+        return Layer.size(inputShape);
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** Multiplier applied to raw pixels (0–255) before the first layer. */
+    public float inputScale() {
+        return scale;
+    }
+
+    /** Offset added after {@link #inputScale()}. */
+    public float inputShift() {
+        return shift;
+    }
+
+    /** All trainable parameters, in layer order. */
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>();
+        for (Layer l : layers) {
+            ps.addAll(l.parameters());
+        }
+        return ps;
+    }
+
+    /**
+     * Normalizes {@code count} images starting at image {@code order[start]} (or sequentially when
+     * {@code order} is null) into the network's input buffer.
+     */
+    public float[] loadInput(byte[] pixels, int[] order, int start, int count) {
+        int n = inputSize();
+        if (input.length < count * n) {
+            input = new float[count * n];
+        }
+        float[] x = input;
+        compute.parallel().forRange(count, 8, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int img = order == null ? start + r : order[start + r];
+                compute.kernels().normalize(pixels, img * n, x, r * n, n, scale, shift);
+            }
+        });
+        return x;
+    }
+
+    /** Forward through every layer but the final softmax: the logits. */
+    public float[] logits(float[] x, int batch, boolean training) {
+        float[] a = x;
+        for (int i = 0; i < layers.size() - 1; i++) {
+            a = layers.get(i).forward(a, batch, training);
+        }
+        return a;
+    }
+
+    /** Class probabilities for {@code batch} normalized inputs. */
+    public float[] predict(float[] x, int batch) {
+        return layers.get(layers.size() - 1).forward(logits(x, batch, false), batch, false);
+    }
+
+    /** Backward from the gradient of the logits down to the first layer. */
+    public void backwardFromLogits(float[] gradLogits, int batch) {
+        float[] g = gradLogits;
+        for (int i = layers.size() - 2; i >= 0 && g != null; i--) {
+            g = layers.get(i).backward(g, batch);
+        }
+    }
+}
