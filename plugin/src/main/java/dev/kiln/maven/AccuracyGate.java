@@ -1,0 +1,68 @@
+package dev.kiln.maven;
+
+import dev.kiln.train.TrainingResult;
+
+import org.apache.maven.plugin.MojoFailureException;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The {@code <minAccuracy>} quality gate: a model below it fails the build the way a failing test
+ * does ({@link MojoFailureException}), naming the model, both numbers and the file to inspect.
+ */
+final class AccuracyGate {
+
+    private AccuracyGate() {
+    }
+
+    /**
+     * @param minAccuracy required test accuracy, or NaN for no gate
+     * @param model       the ONNX file, named in the message
+     * @throws MojoFailureException when the test accuracy is below the gate (or not a number)
+     */
+    static void check(String modelName, TrainingResult result, double minAccuracy, Path model)
+            throws MojoFailureException {
+        if (Double.isNaN(minAccuracy)) {
+            return;
+        }
+        double acc = result.testAccuracy();
+        if (!(acc >= minAccuracy)) { // NaN accuracy fails too
+            throw new MojoFailureException("Model '" + modelName + "' missed its accuracy gate: test accuracy "
+                    + accuracy(acc, minAccuracy) + " < minAccuracy " + plain(minAccuracy)
+                    + " (model: " + model.toAbsolutePath() + ")");
+        }
+    }
+
+    /** The one-line summary logged after a model passed (or had no gate). */
+    static String summary(String modelName, TrainingResult result, double minAccuracy, Path model) {
+        String acc = accuracy(result.testAccuracy(), Double.NaN);
+        String gate = Double.isNaN(minAccuracy) ? "no accuracy gate" : ">= minAccuracy " + plain(minAccuracy);
+        return String.format(Locale.ROOT, "Model '%s' trained: test accuracy %s (%s), test loss %.4f, %d epoch%s -> %s",
+                modelName, acc, gate, result.testLoss(), result.epochs().size(),
+                result.epochs().size() == 1 ? "" : "s", model.toAbsolutePath());
+    }
+
+    /**
+     * Four decimals, or more when four would round the accuracy up to the threshold and make the
+     * failure message look like {@code 0.9800 < minAccuracy 0.98}.
+     */
+    static String accuracy(double acc, double threshold) {
+        if (Double.isNaN(acc)) {
+            return "NaN";
+        }
+        for (int digits = 4; digits <= 10; digits++) {
+            String s = String.format(Locale.ROOT, "%." + digits + "f", acc);
+            if (Double.isNaN(threshold) || acc >= threshold || Double.parseDouble(s) < threshold) {
+                return s;
+            }
+        }
+        return Double.toString(acc);
+    }
+
+    /** The threshold as the user wrote it: {@code 0.98}, not {@code 0.9800} or {@code 0.98000001}. */
+    static String plain(double d) {
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}
