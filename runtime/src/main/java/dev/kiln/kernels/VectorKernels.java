@@ -233,9 +233,10 @@ public final class VectorKernels implements Kernels {
     public void normalize(byte[] pixels, int off, float[] out, int outOff, int len, float scale, float shift) {
         int i = 0;
         for (; i + 8 <= len; i += 8) {
-            FloatVector x = (FloatVector) ByteVector.fromArray(B8, pixels, off + i)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, IntVector.SPECIES_256, 0)
-                    .convertShape(VectorOperators.I2F, F8, 0);
+            // sign-extend then mask: ZERO_EXTEND_B2I is broken on JDK 17's incubator
+            IntVector ints = (IntVector) ByteVector.fromArray(B8, pixels, off + i)
+                    .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
+            FloatVector x = (FloatVector) ints.and(0xFF).convertShape(VectorOperators.I2F, F8, 0);
             x.fma(scale, shift).intoArray(out, outOff + i);
         }
         for (; i < len; i++) {

@@ -1,0 +1,61 @@
+package dev.kiln.optim;
+
+import dev.kiln.nn.Compute;
+import dev.kiln.nn.Parameter;
+
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba), with bias correction folded into the step size and epsilon exactly as
+ * PyTorch does it, so the same settings behave the same.
+ */
+public final class Adam implements Optimizer {
+
+    private final List<Parameter> params;
+    private final Compute compute;
+    private final double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final float[][] m;
+    private final float[][] v;
+    private long t;
+
+    public Adam(List<Parameter> params, Compute compute, double lr, double beta1, double beta2, double eps) {
+        this.params = List.copyOf(params);
+        this.compute = compute;
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.m = new float[params.size()][];
+        this.v = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            m[i] = new float[params.get(i).size()];
+            v[i] = new float[params.get(i).size()];
+        }
+    }
+
+    @Override
+    public void step() {
+        t++;
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        float lrT = (float) (lr * Math.sqrt(bc2) / bc1);
+        float epsT = (float) (eps * Math.sqrt(bc2));
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            float[] mi = m[i];
+            float[] vi = v[i];
+            compute.elementwise(p.size(), (from, to) ->
+                    compute.kernels().adam(p.value(), p.grad(), mi, vi, from, to, b1, b2, lrT, epsT));
+        }
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiln.optim;
+
+import dev.kiln.nn.Compute;
+import dev.kiln.nn.Parameter;
+import dev.kiln.spec.OptimizerSpec;
+
+import java.util.List;
+
+/** Updates parameters from their gradients after each batch. */
+public interface Optimizer {
+
+    /** Applies one step to every parameter, using its current gradient. */
+    void step();
+
+    /** The learning rate in use (after any command-line override). */
+    double learningRate();
+
+    /** The optimizer a spec names, over the given parameters. */
+    static Optimizer create(OptimizerSpec spec, List<Parameter> params, Compute compute) {
+        return switch (spec.name()) {
+            case "adam" -> new Adam(params, compute, spec.learningRate(), spec.beta1(), spec.beta2(), spec.epsilon());
+            case "sgd" -> new Sgd(params, compute, spec.learningRate(), spec.momentum());
+            default -> throw new IllegalArgumentException("unknown optimizer " + spec.name());
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package dev.kiln.optim;
+
+import dev.kiln.nn.Compute;
+import dev.kiln.nn.Parameter;
+
+import java.util.List;
+
+/** Stochastic gradient descent with (heavy-ball) momentum, PyTorch's formulation. */
+public final class Sgd implements Optimizer {
+
+    private final List<Parameter> params;
+    private final Compute compute;
+    private final float lr;
+    private final float momentum;
+    private final float[][] velocity;
+
+    public Sgd(List<Parameter> params, Compute compute, double lr, double momentum) {
+        this.params = List.copyOf(params);
+        this.compute = compute;
+        this.lr = (float) lr;
+        this.momentum = (float) momentum;
+        this.velocity = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            velocity[i] = new float[params.get(i).size()];
+        }
+    }
+
+    @Override
+    public void step() {
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            float[] vel = velocity[i];
+            compute.elementwise(p.size(), (from, to) ->
+                    compute.kernels().sgd(p.value(), p.grad(), vel, from, to, lr, momentum));
+        }
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+}

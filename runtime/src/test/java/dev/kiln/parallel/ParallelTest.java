@@ -1,0 +1,59 @@
+package dev.kiln.parallel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ParallelTest {
+
+    @Test
+    void everyIndexRunsExactlyOnceAtAnyThreadCount() {
+        for (int threads : new int[] {1, 2, 3, 5}) {
+            try (Parallel p = new Parallel(threads)) {
+                for (int round = 0; round < 50; round++) {
+                    int n = 1 + round * 37;
+                    AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                    p.forRange(n, 1 + round % 7, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            hits.incrementAndGet(i);
+                        }
+                    });
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(1, hits.get(i), "threads=" + threads + " n=" + n + " i=" + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailureInAWorkerReachesTheCaller() {
+        try (Parallel p = new Parallel(3)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+                    p.forRange(1000, 10, (from, to) -> {
+                        if (from <= 500 && 500 < to) {
+                            throw new IllegalStateException("boom");
+                        }
+                    }));
+            assertEquals("boom", e.getMessage());
+            // the pool is still usable afterwards
+            AtomicIntegerArray hits = new AtomicIntegerArray(100);
+            p.forRange(100, 3, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 100; i++) {
+                assertEquals(1, hits.get(i));
+            }
+        }
+    }
+
+    @Test
+    void rejectsZeroThreads() {
+        assertThrows(IllegalArgumentException.class, () -> new Parallel(0));
+    }
+}
