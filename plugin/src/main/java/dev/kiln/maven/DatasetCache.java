@@ -1,19 +1,20 @@
 package dev.kiln.maven;
 
+import dev.kiln.data.DatasetCatalog;
+
 import java.nio.file.Path;
 
 /**
- * Where downloaded datasets are kept when {@code <datasets>} is not set. One place so it can
- * follow the runtime's catalog once that defines the default.
+ * Where downloaded datasets are kept when {@code <datasets>} is not set: the runtime catalog's
+ * default, so the plugin, the forked trainer and command-line users share one cache.
  */
 final class DatasetCache {
 
     private DatasetCache() {
     }
 
-    /** {@code ~/.kiln/datasets}: shared by every project on the machine, like the local repository. */
+    /** {@code ~/.kiln/datasets} unless the {@code dl.datasets} system property says otherwise. */
     static Path defaultDir() {
-        // TODO point at dev.kiln.data.DatasetCatalog.defaultCacheDir() once the data branch lands
-        return Path.of(System.getProperty("user.home"), ".kiln", "datasets");
+        return DatasetCatalog.defaultCacheDir();
     }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.maven;
 
 import dev.kiln.report.JsonReport;
+import dev.kiln.data.DatasetCatalog;
+import dev.kiln.data.DatasetException;
 import dev.kiln.nn.LayerFactory;
 import dev.kiln.spec.DataSpec;
 import dev.kiln.spec.LayerSpec;
@@ -86,7 +88,7 @@ public class TrainMojo extends AbstractMojo {
     @Parameter(defaultValue = "1")
     double inputStd;
 
-    /** Where downloaded catalog datasets are cached; defaults to {@code ~/.kiln/datasets}, shared by all projects. */
+    /** Where downloaded catalog datasets are cached and verified; defaults to {@code ~/.kiln/datasets}, shared by all projects. */
     @Parameter(property = "dl.datasets")
     File datasets;
 
@@ -247,6 +249,12 @@ public class TrainMojo extends AbstractMojo {
             TrainingSpec spec = new TrainingSpec(modelName == null ? null : modelName.trim(), data, layerSpecs,
                     loss == null ? null : loss.trim(), opt.toSpec(learningRate), epochs, batchSize, seed, t, gate, opset);
             spec.validate();
+            if (!data.ownFiles() && !DatasetCatalog.names().contains(data.name())) {
+                // caught here so a typo fails before a JVM is forked
+                throw new SpecException("dataset", "unknown dataset '" + data.name() + "'; allowed: "
+                        + DatasetCatalog.names() + ", or give your own four IDX files"
+                        + " (<trainImages>, <trainLabels>, <testImages>, <testLabels>)");
+            }
             checkLayers(layerSpecs);
             return spec;
         } catch (SpecException e) {
@@ -300,10 +308,11 @@ public class TrainMojo extends AbstractMojo {
             throw PomErrors.invalid(e);
         } catch (DivergenceException e) {
             throw PomErrors.diverged(spec.modelName(), e.getMessage(), e);
+        } catch (DatasetException e) {
+            throw new MojoExecutionException("Model '" + spec.modelName() + "': configuration/data error: " + e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new MojoExecutionException("Model '" + spec.modelName() + "': I/O error: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            // dataset problems arrive here too (DatasetException); their message says what to fix
             throw new MojoExecutionException("Model '" + spec.modelName() + "': training failed: " + e.getMessage(), e);
         }
     }

@@ -189,6 +189,14 @@ class TrainMojoSpecTest {
     }
 
     @Test
+    void unknownCatalogDatasetFailsBeforeForking() {
+        TrainMojo m = withDefaults();
+        m.dataset = "mnsit";
+        assertInvalid(m, "Invalid <dataset> (-Ddl.dataset): unknown dataset 'mnsit'; allowed: [mnist, fashion-mnist], "
+                + "or give your own four IDX files");
+    }
+
+    @Test
     void incompleteOwnFilesNameAllFour() {
         TrainMojo m = withDefaults();
         m.trainImages = new File("x.idx");
