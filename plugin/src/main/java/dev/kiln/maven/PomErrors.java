@@ -85,9 +85,12 @@ final class PomErrors {
         return msg != null && msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg;
     }
 
-    /** A bad configuration: the build cannot run as configured. */
+    /**
+     * A bad configuration: the build cannot run as configured. The SpecException is not kept as
+     * the cause because Maven would append its raw {@code layers[2].units: ...} message again.
+     */
     static MojoExecutionException invalid(SpecException e) {
-        return new MojoExecutionException(describe(e.field(), problem(e)), e);
+        return new MojoExecutionException(describe(e.field(), problem(e)));
     }
 
     /** Finds a spec error in a line the forked trainer wrote and phrases it in POM terms. */

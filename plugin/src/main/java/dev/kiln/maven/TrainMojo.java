@@ -50,6 +50,12 @@ import java.util.TreeSet;
  * and its own heap; progress lines appear in the build log as they happen. The outputs are
  * {@code <outputDirectory>/<modelName>.onnx}, {@code .json} (the report) and {@code .spec}
  * (the exact run specification, replayable with {@code dev.kiln.cli.TrainMain}).
+ *
+ * <p>As everywhere in Maven, a user property such as {@code -Ddl.epochs=1} only applies when the
+ * parameter is not written in {@code <configuration>}; to keep a value overridable from the
+ * command line, set it as a project property ({@code <properties><dl.epochs>3</dl.epochs>}).
+ * {@code -Ddl.learningRate} is the exception: it is its own parameter and beats
+ * {@code <optimizer><learningRate>}.
  */
 @Mojo(name = "train", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
 public class TrainMojo extends AbstractMojo {
