@@ -54,6 +54,12 @@ final class ForkCommand {
      */
     static List<String> build(Path jvm, String maxHeap, List<String> jvmArgs, List<Path> classpath,
                               Path specFile, Path outputDir, Path datasetCache) {
+        return build(jvm, maxHeap, jvmArgs, classpath, MAIN_CLASS, specFile, outputDir, datasetCache);
+    }
+
+    /** As above with another main class honouring the {@code TrainMain} contract (tests use a fake). */
+    static List<String> build(Path jvm, String maxHeap, List<String> jvmArgs, List<Path> classpath,
+                              String mainClass, Path specFile, Path outputDir, Path datasetCache) {
         List<String> cmd = new ArrayList<>();
         cmd.add(jvm.toString());
         cmd.add("--add-modules");
@@ -68,7 +74,7 @@ final class ForkCommand {
         }
         cmd.add("-cp");
         cmd.add(joinClasspath(classpath));
-        cmd.add(MAIN_CLASS);
+        cmd.add(mainClass);
         cmd.add(specFile.toAbsolutePath().toString());
         cmd.add(outputDir.toAbsolutePath().toString());
         cmd.add(datasetCache.toAbsolutePath().toString());

@@ -194,6 +194,12 @@ public class TrainMojo extends AbstractMojo {
     @Component
     MavenProjectHelper projectHelper;
 
+    /** Not configurable: lets tests fork a fake trainer that honours the TrainMain contract. */
+    String forkMainClass = ForkCommand.MAIN_CLASS;
+
+    /** Not configurable: where tests put their fake trainer. */
+    List<Path> extraClasspath = List.of();
+
     /** The network used when {@code <layers>} is not configured: a small MLP that reaches ~97% on MNIST. */
     static List<Layer> defaultLayers() {
         return List.of(new Layer("dense", 128, null), new Layer("relu", null, null),
@@ -349,7 +355,11 @@ public class TrainMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot write " + specFile + ": " + e.getMessage(), e);
         }
-        List<String> command = ForkCommand.build(java, maxHeap, jvmArgs, classpath, specFile, out, cache);
+        if (!extraClasspath.isEmpty()) {
+            classpath = new ArrayList<>(classpath);
+            classpath.addAll(extraClasspath);
+        }
+        List<String> command = ForkCommand.build(java, maxHeap, jvmArgs, classpath, forkMainClass, specFile, out, cache);
         getLog().debug("Forked trainer command: " + String.join(" ", command));
 
         ForkedTrainer.Outcome outcome;

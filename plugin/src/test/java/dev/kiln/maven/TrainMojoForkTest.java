@@ -1,0 +1,97 @@
+package dev.kiln.maven;
+
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The forked path end to end, with a fake trainer in place of TrainMain. */
+class TrainMojoForkTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<String> attached = new ArrayList<>();
+    private final List<String> info = new ArrayList<>();
+
+    private TrainMojo mojo(String accuracy) {
+        TrainMojo m = TrainMojoSpecTest.withDefaults();
+        m.modelName = "mnist-mlp";
+        m.epochs = 2;
+        m.outputDirectory = dir.resolve("target/dl").toFile();
+        m.datasets = dir.resolve("cache").toFile();
+        m.maxHeap = "256m";
+        m.jvmArgs = List.of("-Dfake.accuracy=" + accuracy);
+        m.forkMainClass = FakeSuccessTrainer.class.getName();
+        m.extraClasspath = List.of(ForkCommand.codeSource(FakeSuccessTrainer.class));
+        m.project = new MavenProject();
+        m.projectHelper = new RecordingHelper();
+        m.setLog(new SystemStreamLog() {
+            @Override
+            public void info(CharSequence content) {
+                info.add(content.toString());
+            }
+        });
+        return m;
+    }
+
+    @Test
+    void successStreamsProgressReadsTheReportAndAttachesTheModel() throws Exception {
+        TrainMojo m = mojo("0.9712");
+        m.minAccuracy = 0.95;
+        m.execute();
+        Path onnx = dir.resolve("target/dl/mnist-mlp.onnx").toAbsolutePath();
+        assertTrue(info.contains("Epoch 1/2: train loss 0.5000, test loss 0.4000, test accuracy 0.9712, 1000 images/s, 0.1 s"), info.toString());
+        assertEquals("Model 'mnist-mlp' trained: test accuracy 0.9712 (>= minAccuracy 0.95), test loss 0.4000, 2 epochs -> " + onnx,
+                info.get(info.size() - 1));
+        assertEquals(List.of("onnx:mnist-mlp:" + onnx), attached);
+        assertTrue(Files.isRegularFile(dir.resolve("target/dl/mnist-mlp.spec")), "spec kept for replaying the run");
+    }
+
+    @Test
+    void missingTheGateFailsTheBuildAndAttachesNothing() {
+        TrainMojo m = mojo("0.9712");
+        m.minAccuracy = 0.9999;
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertEquals("Model 'mnist-mlp' missed its accuracy gate: test accuracy 0.9712 < minAccuracy 0.9999 (model: "
+                + dir.resolve("target/dl/mnist-mlp.onnx").toAbsolutePath() + ")", e.getMessage());
+        assertEquals(List.of(), attached);
+    }
+
+    private final class RecordingHelper implements MavenProjectHelper {
+        @Override
+        public void attachArtifact(MavenProject project, String type, String classifier, File file) {
+            attached.add(type + ":" + classifier + ":" + file.getAbsolutePath());
+        }
+
+        @Override
+        public void attachArtifact(MavenProject project, File file, String classifier) {
+            throw new AssertionError("type must be given");
+        }
+
+        @Override
+        public void attachArtifact(MavenProject project, String type, File file) {
+            throw new AssertionError("classifier must be given");
+        }
+
+        @Override
+        public void addResource(MavenProject project, String dir, List<String> includes, List<String> excludes) {
+        }
+
+        @Override
+        public void addTestResource(MavenProject project, String dir, List<String> includes, List<String> excludes) {
+        }
+    }
+}
