@@ -291,7 +291,7 @@ public class TrainMojo extends AbstractMojo {
                         + new TreeSet<>(LayerFactory.TYPES.keySet()));
             }
             String units = l.params().get("units");
-            if (units != null && Integer.parseInt(units) < 1) {
+            if (units != null && units.matches("-?\\d{1,9}") && Integer.parseInt(units) < 1) {
                 throw new SpecException(where + ".units", "must be a positive integer, got " + units);
             }
         }
