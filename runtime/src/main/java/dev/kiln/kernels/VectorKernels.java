@@ -233,9 +233,11 @@ public final class VectorKernels implements Kernels {
     public void normalize(byte[] pixels, int off, float[] out, int outOff, int len, float scale, float shift) {
         int i = 0;
         for (; i + 8 <= len; i += 8) {
-            FloatVector x = (FloatVector) ByteVector.fromArray(B8, pixels, off + i)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, IntVector.SPECIES_256, 0)
-                    .convertShape(VectorOperators.I2F, F8, 0);
+            // Sign-extend then mask rather than ZERO_EXTEND_B2I: JDK 17's implementation of that
+            // conversion throws for bytes >= 128 (every bright pixel).
+            IntVector wide = (IntVector) ByteVector.fromArray(B8, pixels, off + i)
+                    .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
+            FloatVector x = (FloatVector) wide.and(0xFF).convertShape(VectorOperators.I2F, F8, 0);
             x.fma(scale, shift).intoArray(out, outOff + i);
         }
         for (; i < len; i++) {
