@@ -11,10 +11,12 @@ public class OnnxFormatException extends IOException {
 
     private final Path file;
 
+    /** @param message what is wrong, without the path (it is prepended) */
     public OnnxFormatException(Path file, String message) {
         this(file, message, null);
     }
 
+    /** @param message what is wrong, without the path (it is prepended) */
     public OnnxFormatException(Path file, String message, Throwable cause) {
         super(file + ": " + message, cause);
         this.file = file;
