@@ -5,9 +5,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The runtime's one worker pool. Work is expressed as a range of independent output chunks;
- * workers claim chunks dynamically (so a thread slowed by a noisy neighbour simply takes fewer),
- * and waiting threads park instead of spinning. Because a chunk's result never depends on which
- * thread computes it, results are bit-identical for every thread count.
+ * threads claim chunks dynamically, so a worker slowed or descheduled by a noisy neighbour just
+ * takes fewer of them, and the caller waits only for chunks actually in progress, never for a
+ * worker that has not woken up yet. Waiting threads park instead of spinning. Because a chunk's
+ * result never depends on which thread computes it, results are bit-identical for every thread
+ * count.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -17,20 +19,50 @@ public final class Parallel implements AutoCloseable {
         void run(int from, int to);
     }
 
-    private final int threads;
-    private final Thread[] workers;
-    private final Object lock = new Object();
-    private volatile boolean closed;
+    /** One {@link #forRange} call: its own counters, so a late worker can never touch a newer job. */
+    private static final class Job {
+        final RangeBody body;
+        final int n;
+        final int grain;
+        final int chunks;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
 
-    // The current job; guarded by 'lock' for publication, then read by workers.
-    private RangeBody body;
-    private int total;
-    private int grain;
+        Job(RangeBody body, int n, int grain, Thread caller) {
+            this.body = body;
+            this.n = n;
+            this.grain = grain;
+            this.chunks = (n + grain - 1) / grain;
+            this.caller = caller;
+        }
+
+        /** Claims and runs chunks until none are left; after a failure, claims without running. */
+        void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    if (failure == null) {
+                        int from = c * grain;
+                        body.run(from, Math.min(n, from + grain));
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    if (done.incrementAndGet() == chunks) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
+    }
+
+    private final int threads;
+    private final Object lock = new Object();
+    private boolean closed;
+    private Job current;
     private long generation;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Thread caller;
-    private volatile Throwable failure;
 
     /**
      * @param threads total number of threads that compute, including the calling thread; at least 1
@@ -40,11 +72,9 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.workers = new Thread[threads - 1];
-        for (int i = 0; i < workers.length; i++) {
-            Thread t = new Thread(this::workerLoop, "kiln-worker-" + (i + 1));
+        for (int i = 1; i < threads; i++) {
+            Thread t = new Thread(this::workerLoop, "kiln-worker-" + i);
             t.setDaemon(true);
-            workers[i] = t;
             t.start();
         }
     }
@@ -56,7 +86,8 @@ public final class Parallel implements AutoCloseable {
 
     /**
      * Runs {@code body} over {@code [0, n)} split into chunks of {@code grain} indices, and returns
-     * when all chunks are done. Runs inline when there is one thread or one chunk.
+     * when all chunks are done. Runs inline when there is one thread or one chunk. The first
+     * exception thrown by a chunk is rethrown here after the remaining chunks are skipped.
      */
     public void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
@@ -67,27 +98,17 @@ public final class Parallel implements AutoCloseable {
             body.run(0, n);
             return;
         }
+        Job job = new Job(body, n, grain, Thread.currentThread());
         synchronized (lock) {
-            this.body = body;
-            this.total = n;
-            this.grain = grain;
-            this.failure = null;
-            this.next.set(0);
-            this.pending.set(workers.length);
-            this.caller = Thread.currentThread();
-            this.generation++;
+            current = job;
+            generation++;
             lock.notifyAll();
         }
-        try {
-            runChunks(body, n, grain);
-        } catch (Throwable t) {
-            failure = t;
-            next.set(Integer.MAX_VALUE / 2);
-        }
-        while (pending.get() > 0) {
+        job.work();
+        while (job.done.get() < job.chunks) {
             LockSupport.park(this);
         }
-        Throwable f = failure;
+        Throwable f = job.failure;
         if (f != null) {
             if (f instanceof RuntimeException re) {
                 throw re;
@@ -104,21 +125,10 @@ public final class Parallel implements AutoCloseable {
         return Math.max(minGrain, (n + threads * 4 - 1) / (threads * 4));
     }
 
-    private void runChunks(RangeBody b, int n, int g) {
-        int chunks = (n + g - 1) / g;
-        int c;
-        while ((c = next.getAndIncrement()) < chunks) {
-            int from = c * g;
-            b.run(from, Math.min(n, from + g));
-        }
-    }
-
     private void workerLoop() {
         long seen = 0;
         while (true) {
-            RangeBody b;
-            int n;
-            int g;
+            Job job;
             synchronized (lock) {
                 while (!closed && generation == seen) {
                     try {
@@ -131,20 +141,9 @@ public final class Parallel implements AutoCloseable {
                     return;
                 }
                 seen = generation;
-                b = body;
-                n = total;
-                g = grain;
+                job = current;
             }
-            try {
-                runChunks(b, n, g);
-            } catch (Throwable t) {
-                failure = t;
-                next.set(Integer.MAX_VALUE / 2);
-            } finally {
-                if (pending.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
-                }
-            }
+            job.work();
         }
     }
 

@@ -1,0 +1,97 @@
+package dev.kiln.train;
+
+import dev.kiln.data.ImageSet;
+import dev.kiln.nn.Network;
+import dev.kiln.nn.Parameter;
+import dev.kiln.nn.SoftmaxCrossEntropy;
+import dev.kiln.optim.Optimizer;
+
+import java.util.SplittableRandom;
+
+/**
+ * Mini-batch training: each epoch visits the training set in an order shuffled from the run
+ * seed and the epoch number, so a run is reproducible and any epoch can be replayed alone.
+ */
+public final class Trainer {
+
+    private final Network net;
+    private final Optimizer optimizer;
+    private final int batchSize;
+    private final long seed;
+    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private final int[] batchLabels;
+    private final float[] gradLogits;
+
+    public Trainer(Network net, Optimizer optimizer, int batchSize, long seed) {
+        this.net = net;
+        this.optimizer = optimizer;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.batchLabels = new int[batchSize];
+        this.gradLogits = new float[batchSize * net.classes()];
+    }
+
+    /** The visiting order of epoch {@code epoch} (1-based): a seeded Fisher–Yates shuffle. */
+    public int[] order(int count, int epoch) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed ^ (0xD1B54A32D192ED03L * epoch));
+        for (int i = count - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /**
+     * Trains one epoch and returns the mean training loss.
+     *
+     * @throws DivergenceException as soon as a batch loss is not finite
+     */
+    public double trainEpoch(ImageSet train, int epoch) {
+        int[] order = order(train.count(), epoch);
+        int classes = net.classes();
+        double lossSum = 0;
+        int batches = 0;
+        for (int start = 0; start < train.count(); start += batchSize) {
+            int b = Math.min(batchSize, train.count() - start);
+            for (int r = 0; r < b; r++) {
+                batchLabels[r] = train.label(order[start + r]);
+            }
+            float[] x = net.loadInput(train.pixels(), order, start, b);
+            float[] logits = net.logits(x, b, true);
+            double l = loss.lossAndGradient(logits, batchLabels, b, classes, gradLogits);
+            if (!Double.isFinite(l)) {
+                throw diverged(epoch, batches + 1, "the loss is " + l);
+            }
+            net.backwardFromLogits(gradLogits, b);
+            optimizer.step();
+            lossSum += l;
+            batches++;
+        }
+        checkWeights(epoch, batches);
+        return lossSum / batches;
+    }
+
+    /** Exploding weights show up as non-finite values long before the loss does on some nets. */
+    private void checkWeights(int epoch, int batch) {
+        for (Parameter p : net.parameters()) {
+            for (float v : p.value()) {
+                if (!Float.isFinite(v)) {
+                    throw diverged(epoch, batch, "parameter " + p.name() + " is no longer finite");
+                }
+            }
+        }
+    }
+
+    private DivergenceException diverged(int epoch, int batch, String what) {
+        return new DivergenceException(String.format(java.util.Locale.ROOT,
+                "Training diverged at epoch %d, batch %d: %s. Try a smaller learning rate "
+                        + "(current %s; -Ddl.learningRate=...) or a different initialization (layer 'init': he, xavier).",
+                epoch, batch, what, optimizer.learningRate()));
+    }
+}
