@@ -1,5 +1,17 @@
 package dev.kiln.cli;
 
+import dev.kiln.data.DatasetException;
+import dev.kiln.spec.SpecException;
+import dev.kiln.spec.TrainingSpec;
+import dev.kiln.train.DivergenceException;
+import dev.kiln.train.TrainingJob;
+import dev.kiln.train.TrainingListener;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * Entry point of the forked trainer JVM: {@code TrainMain <spec-file> <output-dir> <dataset-cache>}.
  * Progress lines go to standard output; on failure one line with the reason goes to standard error.
@@ -7,10 +19,41 @@ package dev.kiln.cli;
  */
 public final class TrainMain {
 
+    /** Exit code for a bad spec or bad data. */
+    public static final int EXIT_INPUT = 2;
+    /** Exit code for a diverged run. */
+    public static final int EXIT_DIVERGED = 3;
+
     private TrainMain() {
     }
 
     public static void main(String[] args) {
-        throw new UnsupportedOperationException("lands with the trainer");
+        System.exit(run(args));
+    }
+
+    /** Runs the job and returns the process exit code. */
+    public static int run(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: TrainMain <spec-file> <output-dir> <dataset-cache>");
+            return EXIT_INPUT;
+        }
+        try {
+            TrainingSpec spec = TrainingSpec.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
+            TrainingJob.run(spec, Path.of(args[1]), Path.of(args[2]), TrainingListener.stdout());
+            return 0;
+        } catch (SpecException | DatasetException e) {
+            System.err.println(e.getMessage());
+            return EXIT_INPUT;
+        } catch (DivergenceException e) {
+            System.err.println(e.getMessage());
+            return EXIT_DIVERGED;
+        } catch (IOException e) {
+            System.err.println("Cannot read the spec file " + args[0] + ": " + e.getMessage());
+            return EXIT_INPUT;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            System.err.println("Training failed: " + e);
+            e.printStackTrace();
+            return 1;
+        }
     }
 }

@@ -54,7 +54,7 @@ public final class OnnxExporter {
 
     /** {@code producer_name} of every model Kiln writes; {@link OnnxModelReader} checks it. */
     public static final String PRODUCER_NAME = "kiln";
-    /** Metadata key: the full {@link TrainingSpec#toText()}. */
+    /** Metadata key: the {@link TrainingSpec#toText()} of {@link TrainingSpec#modelOnly()}. */
     public static final String META_SPEC = "kiln.spec";
     /** Metadata key: {@link TrainingSpec#fingerprint()}. */
     public static final String META_FINGERPRINT = "kiln.fingerprint";
@@ -152,7 +152,8 @@ public final class OnnxExporter {
             }
             props.put(k, v);
         });
-        props.put(META_SPEC, spec.toText());
+        // threads and the gate never change the weights: leave them out so the file's bytes don't either
+        props.put(META_SPEC, spec.modelOnly().toText());
         props.put(META_FINGERPRINT, spec.fingerprint());
 
         ModelProto.Builder m = ModelProto.newBuilder()

@@ -13,7 +13,7 @@ public final class Adam implements Optimizer {
 
     private final List<Parameter> params;
     private final Compute compute;
-    private final double lr;
+    private double lr;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -57,5 +57,10 @@ public final class Adam implements Optimizer {
     @Override
     public double learningRate() {
         return lr;
+    }
+
+    @Override
+    public void learningRate(double rate) {
+        this.lr = rate;
     }
 }

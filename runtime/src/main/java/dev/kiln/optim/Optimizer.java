@@ -12,8 +12,11 @@ public interface Optimizer {
     /** Applies one step to every parameter, using its current gradient. */
     void step();
 
-    /** The learning rate in use (after any command-line override). */
+    /** The learning rate in use. */
     double learningRate();
+
+    /** Sets the learning rate for the following steps (the schedule calls this each epoch). */
+    void learningRate(double rate);
 
     /** The optimizer a spec names, over the given parameters. */
     static Optimizer create(OptimizerSpec spec, List<Parameter> params, Compute compute) {

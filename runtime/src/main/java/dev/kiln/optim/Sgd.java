@@ -10,7 +10,7 @@ public final class Sgd implements Optimizer {
 
     private final List<Parameter> params;
     private final Compute compute;
-    private final float lr;
+    private float lr;
     private final float momentum;
     private final float[][] velocity;
 
@@ -38,5 +38,10 @@ public final class Sgd implements Optimizer {
     @Override
     public double learningRate() {
         return lr;
+    }
+
+    @Override
+    public void learningRate(double rate) {
+        this.lr = (float) rate;
     }
 }

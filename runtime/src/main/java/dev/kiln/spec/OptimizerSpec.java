@@ -9,9 +9,34 @@ package dev.kiln.spec;
  * @param beta1        Adam first-moment decay in {@code [0, 1)}
  * @param beta2        Adam second-moment decay in {@code [0, 1)}
  * @param epsilon      Adam denominator guard; {@code > 0}
+ * @param schedule     learning rate over the epochs: {@code constant}, {@code cosine} (from the
+ *                     rate down towards 0 by the last epoch) or {@code exponential}
+ * @param decay        per-epoch factor of the {@code exponential} schedule, in {@code (0, 1]}
  */
 public record OptimizerSpec(String name, double learningRate, double momentum,
-                            double beta1, double beta2, double epsilon) {
+                            double beta1, double beta2, double epsilon, String schedule, double decay) {
+
+    /** Schedules {@link #rateAt} knows. */
+    public static final java.util.Set<String> SCHEDULES = java.util.Set.of("constant", "cosine", "exponential");
+
+    /** Settings without a schedule: the rate stays constant. */
+    public OptimizerSpec(String name, double learningRate, double momentum, double beta1, double beta2,
+                         double epsilon) {
+        this(name, learningRate, momentum, beta1, beta2, epsilon, "constant", 1.0);
+    }
+
+    /** The learning rate for 1-based {@code epoch} of {@code epochs}. */
+    public double rateAt(int epoch, int epochs) {
+        return switch (schedule) {
+            case "cosine" -> learningRate * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / epochs));
+            case "exponential" -> learningRate * Math.pow(decay, epoch - 1);
+            default -> learningRate;
+        };
+    }
+
+    public OptimizerSpec withSchedule(String s, double d) {
+        return new OptimizerSpec(name, learningRate, momentum, beta1, beta2, epsilon, s, d);
+    }
 
     /** Adam with the usual defaults: learning rate 0.001, betas 0.9 and 0.999, epsilon 1e-8. */
     public static OptimizerSpec adam() {
@@ -29,6 +54,6 @@ public record OptimizerSpec(String name, double learningRate, double momentum,
     }
 
     public OptimizerSpec withLearningRate(double lr) {
-        return new OptimizerSpec(name, lr, momentum, beta1, beta2, epsilon);
+        return new OptimizerSpec(name, lr, momentum, beta1, beta2, epsilon, schedule, decay);
     }
 }

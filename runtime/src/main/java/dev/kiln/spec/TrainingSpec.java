@@ -84,6 +84,13 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
         unitInterval("beta1", optimizer.beta1());
         unitInterval("beta2", optimizer.beta2());
         positive("epsilon", optimizer.epsilon());
+        if (!OptimizerSpec.SCHEDULES.contains(optimizer.schedule())) {
+            throw new SpecException("optimizer.schedule", "'" + optimizer.schedule() + "' is not supported; allowed: "
+                    + new TreeSet<>(OptimizerSpec.SCHEDULES));
+        }
+        if (!(optimizer.decay() > 0 && optimizer.decay() <= 1)) {
+            throw new SpecException("optimizer.decay", "must be in (0, 1], got " + optimizer.decay());
+        }
         if (epochs < 1) {
             throw new SpecException("epochs", "must be >= 1, got " + epochs);
         }
@@ -112,6 +119,14 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
         if (!(v >= 0 && v < 1)) {
             throw new SpecException("optimizer." + field, "must be in [0, 1), got " + v);
         }
+    }
+
+    /**
+     * This spec without what cannot change the trained model (threads set to 1, no gate): what
+     * is recorded inside the model, so the same model has the same bytes at any thread count.
+     */
+    public TrainingSpec modelOnly() {
+        return new TrainingSpec(modelName, data, layers, loss, optimizer, epochs, batchSize, seed, 1, Double.NaN, opset);
     }
 
     public TrainingSpec withThreads(int t) {
@@ -182,6 +197,8 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
         m.put("optimizer.beta1", Double.toString(optimizer.beta1()));
         m.put("optimizer.beta2", Double.toString(optimizer.beta2()));
         m.put("optimizer.epsilon", Double.toString(optimizer.epsilon()));
+        m.put("optimizer.schedule", optimizer.schedule());
+        m.put("optimizer.decay", Double.toString(optimizer.decay()));
         m.put("epochs", Integer.toString(epochs));
         m.put("batchSize", Integer.toString(batchSize));
         m.put("seed", Long.toString(seed));
@@ -252,7 +269,7 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
                 dbl(p, "data.inputMean"), dbl(p, "data.inputStd"));
         OptimizerSpec opt = new OptimizerSpec(req(p, "optimizer.name"), dbl(p, "optimizer.learningRate"),
                 dbl(p, "optimizer.momentum"), dbl(p, "optimizer.beta1"), dbl(p, "optimizer.beta2"),
-                dbl(p, "optimizer.epsilon"));
+                dbl(p, "optimizer.epsilon"), req(p, "optimizer.schedule"), dbl(p, "optimizer.decay"));
         return new TrainingSpec(req(p, "modelName"), data, layers, req(p, "loss"), opt,
                 intOf(p, "epochs"), intOf(p, "batchSize"), Long.parseLong(req(p, "seed")),
                 intOf(p, "threads"), dbl(p, "minAccuracy"), intOf(p, "opset"));
