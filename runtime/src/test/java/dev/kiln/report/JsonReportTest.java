@@ -55,6 +55,17 @@ class JsonReportTest {
     }
 
     @Test
+    void reportIsReadableLikeAnyOtherOutputFile() throws IOException {
+        Path file = dir.resolve("perm.json");
+        JsonReport.write(sample(dir.resolve("m.onnx"), 0.1), file);
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+                    "a temp file's owner-only permissions must not leak into the report");
+        }
+    }
+
+    @Test
     void keysAppearInTheDocumentedOrder() throws IOException {
         Path file = dir.resolve("r.json");
         JsonReport.write(sample(dir.resolve("m.onnx"), 0.1), file);
