@@ -37,9 +37,18 @@ final class ForkedTrainer {
      *
      * @param exitCode its exit code
      * @param stderr   the last {@link #STDERR_LINES} lines of standard error, JVM noise removed
+     * @param stdout   the last {@link #STDOUT_LINES} lines of standard output; the JVM prints its own
+     *                 start-up errors ("Too small maximum heap") there, not to standard error
      */
-    record Outcome(int exitCode, List<String> stderr) {
+    record Outcome(int exitCode, List<String> stderr, List<String> stdout) {
+
+        Outcome(int exitCode, List<String> stderr) {
+            this(exitCode, stderr, List.of());
+        }
     }
+
+    /** How many standard-output lines are kept for a failure message. */
+    static final int STDOUT_LINES = 10;
 
     private ForkedTrainer() {
     }
@@ -92,13 +101,18 @@ final class ForkedTrainer {
             }, "kiln-trainer-stdout");
             outPump.setDaemon(true);
             outPump.start();
+            Deque<String> outTail = new ArrayDeque<>();
             for (String line = out.take(); line != END; line = out.take()) {
+                if (outTail.size() == STDOUT_LINES) {
+                    outTail.removeFirst();
+                }
+                outTail.addLast(line);
                 stdout.accept(line);
             }
             int code = p.waitFor();
             errPump.join(TimeUnit.SECONDS.toMillis(10));
             synchronized (errTail) {
-                return new Outcome(code, List.copyOf(new ArrayList<>(errTail)));
+                return new Outcome(code, List.copyOf(new ArrayList<>(errTail)), List.copyOf(outTail));
             }
         } catch (InterruptedException | RuntimeException | Error e) {
             destroy(p);

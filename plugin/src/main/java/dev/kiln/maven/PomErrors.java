@@ -6,6 +6,7 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -104,8 +105,14 @@ final class PomErrors {
 
     /** Training stopped with non-finite numbers: the model, not the build, is broken. */
     static MojoFailureException diverged(String modelName, String reason, Throwable cause) {
-        String msg = "Model '" + modelName + "': training diverged: " + reason
-                + ". Lower <optimizer>/<learningRate> (-Ddl.learningRate), or check <inputMean>/<inputStd>.";
+        String r = reason == null || reason.isBlank() ? "(no message)" : reason.trim();
+        // the runtime's message may already say "Training diverged ..." and how to fix it
+        String msg = "Model '" + modelName + "': "
+                + (r.toLowerCase(Locale.ROOT).startsWith("training diverged") ? r : "training diverged: " + r);
+        if (!r.toLowerCase(Locale.ROOT).contains("learning rate") && !r.contains("learningRate")) {
+            msg += (msg.endsWith(".") ? "" : ".")
+                    + " Lower <optimizer>/<learningRate> (-Ddl.learningRate), or check <inputMean>/<inputStd>.";
+        }
         MojoFailureException e = new MojoFailureException(msg);
         if (cause != null) {
             e.initCause(cause);
@@ -121,6 +128,13 @@ final class PomErrors {
      * @param maxHeap the heap it was given, for the out-of-memory hint
      */
     static Exception forkFailure(String modelName, int exitCode, List<String> stderr, String maxHeap) {
+        return forkFailure(modelName, new ForkedTrainer.Outcome(exitCode, stderr), maxHeap);
+    }
+
+    /** As above, falling back to the child's last output lines when its standard error is empty. */
+    static Exception forkFailure(String modelName, ForkedTrainer.Outcome outcome, String maxHeap) {
+        int exitCode = outcome.exitCode();
+        List<String> stderr = outcome.stderr().stream().anyMatch(l -> !l.isBlank()) ? outcome.stderr() : outcome.stdout();
         String reason = lastLine(stderr);
         switch (exitCode) {
             case 2: {
@@ -129,7 +143,7 @@ final class PomErrors {
                         + "': configuration/data error: " + (reason.isEmpty() ? "(no message)" : reason)));
             }
             case 3:
-                return diverged(modelName, reason.isEmpty() ? "(no message)" : reason, null);
+                return diverged(modelName, reason, null);
             default: {
                 StringBuilder sb = new StringBuilder("Model '").append(modelName)
                         .append("': the forked trainer failed with exit code ").append(exitCode);
@@ -142,7 +156,8 @@ final class PomErrors {
                 if (!stderr.isEmpty()) {
                     // a crash prints a stack trace; the tail is where the cause is
                     List<String> tail = stderr.subList(Math.max(0, stderr.size() - 30), stderr.size());
-                    sb.append(". Its standard error:\n").append(String.join("\n", tail));
+                    sb.append(stderr == outcome.stderr() ? ". Its standard error:\n" : ". Its last output:\n")
+                            .append(String.join("\n", tail));
                 }
                 return new MojoExecutionException(sb.toString());
             }

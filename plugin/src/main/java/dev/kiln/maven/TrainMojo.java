@@ -375,7 +375,7 @@ public class TrainMojo extends AbstractMojo {
             throw new MojoExecutionException("Interrupted while training model '" + spec.modelName() + "'; the trainer was stopped", e);
         }
         if (outcome.exitCode() != 0) {
-            Exception failure = PomErrors.forkFailure(spec.modelName(), outcome.exitCode(), outcome.stderr(), maxHeap);
+            Exception failure = PomErrors.forkFailure(spec.modelName(), outcome, maxHeap);
             if (failure instanceof MojoFailureException mfe) {
                 throw mfe;
             }

@@ -60,6 +60,11 @@ class PomErrorsTest {
         assertInstanceOf(MojoFailureException.class, e);
         assertEquals("Model 'm': training diverged: loss became NaN in epoch 2, step 17. Lower <optimizer>/<learningRate> "
                 + "(-Ddl.learningRate), or check <inputMean>/<inputStd>.", e.getMessage());
+
+        e = PomErrors.forkFailure("m", 3, List.of("Training diverged at epoch 1, batch 4: the loss is NaN. Try a smaller "
+                + "learning rate (current 1.0E9; -Ddl.learningRate=...)."), "2g");
+        assertEquals("Model 'm': Training diverged at epoch 1, batch 4: the loss is NaN. Try a smaller learning rate "
+                + "(current 1.0E9; -Ddl.learningRate=...).", e.getMessage(), "the runtime's own advice is not repeated");
     }
 
     @Test
@@ -70,6 +75,12 @@ class PomErrorsTest {
         assertTrue(e.getMessage().startsWith("Model 'm': the forked trainer failed with exit code 1: it ran out of memory; "
                 + "raise <maxHeap> (-Ddl.maxHeap, now 512m) or lower <batchSize>. Its standard error:\n"), e.getMessage());
         assertTrue(e.getMessage().endsWith("Dense.java:20)"), e.getMessage());
+
+        e = PomErrors.forkFailure("m", new ForkedTrainer.Outcome(1, List.of(),
+                List.of("Error occurred during initialization of VM", "Too small maximum heap")), "1k");
+        assertEquals("Model 'm': the forked trainer failed with exit code 1. Its last output:\n"
+                + "Error occurred during initialization of VM\nToo small maximum heap", e.getMessage(),
+                "the JVM prints start-up errors to standard output");
 
         e = PomErrors.forkFailure("m", 137, List.of(), "2g");
         assertEquals("Model 'm': the forked trainer failed with exit code 137 (killed by signal 9)", e.getMessage());
