@@ -29,6 +29,12 @@ public class Optimizer {
     /** Adam denominator guard, {@code > 0}; 1e-8 when absent. */
     private Double epsilon;
 
+    /** Learning rate over the epochs: {@code constant} (default), {@code cosine} or {@code exponential}. */
+    private String schedule;
+
+    /** Per-epoch factor of the {@code exponential} schedule, in {@code (0, 1]}; 0.8 when absent. */
+    private Double decay;
+
     /** For Maven, which fills the fields from the POM. */
     public Optimizer() {
     }
@@ -50,6 +56,13 @@ public class Optimizer {
         return this;
     }
 
+    /** Sets the schedule and its decay; returns this for chaining in tests. */
+    public Optimizer schedule(String s, Double d) {
+        this.schedule = s;
+        this.decay = d;
+        return this;
+    }
+
     /**
      * The runtime's optimizer settings.
      *
@@ -64,6 +77,8 @@ public class Optimizer {
                 momentum != null ? momentum : d.momentum(),
                 beta1 != null ? beta1 : d.beta1(),
                 beta2 != null ? beta2 : d.beta2(),
-                epsilon != null ? epsilon : d.epsilon());
+                epsilon != null ? epsilon : d.epsilon(),
+                schedule != null ? schedule.trim() : "constant",
+                decay != null ? decay : OptimizerSpec.DEFAULT_DECAY);
     }
 }

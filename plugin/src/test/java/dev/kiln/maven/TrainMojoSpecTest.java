@@ -85,6 +85,9 @@ class TrainMojoSpecTest {
 
         m.optimizer = new Optimizer().learningRate(0.002);
         assertEquals(OptimizerSpec.adam().withLearningRate(0.002), m.toSpec().optimizer(), "name defaults to adam");
+
+        m.optimizer = new Optimizer().schedule("exponential", 0.5);
+        assertEquals(OptimizerSpec.adam().withSchedule("exponential", 0.5), m.toSpec().optimizer());
     }
 
     @Test
@@ -162,6 +165,10 @@ class TrainMojoSpecTest {
         m = withDefaults();
         m.optimizer = new Optimizer("sgd").momentum(1.0);
         assertInvalid(m, "Invalid <optimizer>/<momentum>: must be in [0, 1), got 1.0");
+
+        m = withDefaults();
+        m.optimizer = new Optimizer().schedule("linear", null);
+        assertInvalid(m, "Invalid <optimizer>/<schedule>: 'linear' is not supported; allowed: [constant, cosine, exponential]");
 
         m = withDefaults();
         m.loss = "mse";

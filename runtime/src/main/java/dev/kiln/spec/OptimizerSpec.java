@@ -19,10 +19,13 @@ public record OptimizerSpec(String name, double learningRate, double momentum,
     /** Schedules {@link #rateAt} knows. */
     public static final java.util.Set<String> SCHEDULES = java.util.Set.of("constant", "cosine", "exponential");
 
+    /** Decay of the {@code exponential} schedule when none is configured. */
+    public static final double DEFAULT_DECAY = 0.8;
+
     /** Settings without a schedule: the rate stays constant. */
     public OptimizerSpec(String name, double learningRate, double momentum, double beta1, double beta2,
                          double epsilon) {
-        this(name, learningRate, momentum, beta1, beta2, epsilon, "constant", 1.0);
+        this(name, learningRate, momentum, beta1, beta2, epsilon, "constant", DEFAULT_DECAY);
     }
 
     /** The learning rate for 1-based {@code epoch} of {@code epochs}. */
