@@ -3,7 +3,6 @@ package dev.kiln.maven;
 import dev.kiln.report.JsonReport;
 import dev.kiln.data.DatasetCatalog;
 import dev.kiln.data.DatasetException;
-import dev.kiln.nn.LayerFactory;
 import dev.kiln.spec.DataSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.SpecException;
@@ -35,7 +34,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Trains the network described in the POM, checks it against {@code <minAccuracy>}, and attaches
@@ -268,33 +266,9 @@ public class TrainMojo extends AbstractMojo {
                         + DatasetCatalog.names() + ", or give your own four IDX files"
                         + " (<trainImages>, <trainLabels>, <testImages>, <testLabels>)");
             }
-            checkLayers(layerSpecs);
             return spec;
         } catch (SpecException e) {
             throw PomErrors.invalid(e);
-        }
-    }
-
-    /**
-     * The cheap layer checks, so typos fail before a JVM is forked and data is loaded.
-     * {@link TrainingSpec#validate()} leaves layers to the runtime's LayerFactory, which remains
-     * the authority (and reports everything else, in the same words).
-     */
-    static void checkLayers(List<LayerSpec> specs) {
-        for (int i = 0; i < specs.size(); i++) {
-            LayerSpec l = specs.get(i);
-            String where = "layers[" + i + "]";
-            if (l.type() == null || l.type().isEmpty()) {
-                throw new SpecException(where + ".type", "is required; allowed: " + new TreeSet<>(LayerFactory.TYPES.keySet()));
-            }
-            if (!LayerFactory.TYPES.containsKey(l.type())) {
-                throw new SpecException(where + ".type", "unknown layer type '" + l.type() + "'; allowed: "
-                        + new TreeSet<>(LayerFactory.TYPES.keySet()));
-            }
-            String units = l.params().get("units");
-            if (units != null && units.matches("-?\\d{1,9}") && Integer.parseInt(units) < 1) {
-                throw new SpecException(where + ".units", "must be a positive integer, got " + units);
-            }
         }
     }
 

@@ -138,6 +138,12 @@ class TrainMojoSpecTest {
 
         m.layers = List.of(new Layer(null, 10, null));
         assertInvalid(m, "Invalid <layers>/<layer> #1 <type>: is required; allowed: [dense, relu, softmax]");
+
+        m.layers = List.of(new Layer("dense", 10, "zeros"), new Layer("softmax", null, null));
+        assertInvalid(m, "Invalid <layers>/<layer> #1 <init>: unknown initializer 'zeros'; allowed: [he, xavier]");
+
+        m.layers = List.of(new Layer("dense", 10, null), new Layer("relu", null, null));
+        assertInvalid(m, "Invalid <layers>/<layer> #2 <type>: the last layer must be softmax");
     }
 
     @Test

@@ -8,9 +8,6 @@ import java.util.SplittableRandom;
  */
 public final class Initializer {
 
-    /** Names accepted by the {@code init} layer parameter. */
-    public static final java.util.Set<String> NAMES = java.util.Set.of("he", "xavier");
-
     private Initializer() {
     }
 

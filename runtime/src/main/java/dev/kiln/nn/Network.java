@@ -49,6 +49,7 @@ public final class Network {
             shape = l.outputShape();
         }
         if (!(layers.get(layers.size() - 1) instanceof Softmax)) {
+            // TrainingSpec.validate() says the same; a network built without a spec gets it here
             throw new SpecException("layers[" + (specs.size() - 1) + "].type",
                     "the last layer must be softmax (class probabilities), got " + specs.get(specs.size() - 1).type());
         }

@@ -1,17 +1,10 @@
 package dev.kiln.onnx;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import dev.kiln.nn.Dense;
 import dev.kiln.nn.Layer;
 import dev.kiln.nn.Network;
-import dev.kiln.nn.Parameter;
-import dev.kiln.nn.Relu;
-import dev.kiln.nn.Softmax;
-import dev.kiln.onnx.proto.Onnx.AttributeProto;
 import dev.kiln.onnx.proto.Onnx.GraphProto;
 import dev.kiln.onnx.proto.Onnx.ModelProto;
-import dev.kiln.onnx.proto.Onnx.NodeProto;
 import dev.kiln.onnx.proto.Onnx.OperatorSetIdProto;
 import dev.kiln.onnx.proto.Onnx.StringStringEntryProto;
 import dev.kiln.onnx.proto.Onnx.TensorProto;
@@ -23,13 +16,11 @@ import dev.kiln.spec.TrainingSpec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,9 +31,8 @@ import java.util.UUID;
  * probabilities.
  *
  * <p>The graph is {@code input [N,C,H,W] (0–255)} → {@code Mul(scale)} → {@code Add(shift)} →
- * {@code Flatten(axis=1)} → one node per layer ({@link Dense} → {@code Gemm} with
- * {@code transB=0}, {@link Relu} → {@code Relu}, {@link Softmax} → {@code Softmax(axis=1)}) →
- * {@code probabilities [N,classes]}. The normalization is part of the graph so that consumers
+ * the nodes of each layer (see {@link LayerExporters}; e.g. dense → {@code Flatten} when its input
+ * is not flat, then {@code Gemm}) → {@code probabilities [N,classes]}. The normalization is part of the graph so that consumers
  * never have to know the training mean and standard deviation.
  *
  * <p>The file is a pure function of the network, the spec and the metadata: no timestamps, and
@@ -194,65 +184,34 @@ public final class OnnxExporter {
 
     /** Package-private so tests can feed layers that {@link Network#build} would never create. */
     static GraphProto graph(String name, List<Layer> layers, int[] inputShape, float scale, float shift) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network without layers cannot be exported");
+        }
         GraphProto.Builder g = GraphProto.newBuilder().setName(name)
                 .setDocString("Raw pixels (0-255) in, class probabilities out; normalization is built in.");
+        GraphWriter w = new GraphWriter(g);
         long[] inDims = new long[inputShape.length];
         for (int i = 0; i < inputShape.length; i++) {
             inDims[i] = inputShape[i];
         }
         g.addInput(valueInfo(INPUT_NAME, inDims));
-        g.addInitializer(floats(SCALE_NAME, new long[0], new float[] {scale}));
-        g.addInitializer(floats(SHIFT_NAME, new long[0], new float[] {shift}));
-        g.addNode(node("normalize_scale", "Mul", List.of(INPUT_NAME, SCALE_NAME), "input_scaled"));
-        g.addNode(node("normalize_shift", "Add", List.of("input_scaled", SHIFT_NAME), "input_normalized"));
-        g.addNode(node("flatten", "Flatten", List.of("input_normalized"), "input_flat")
-                .addAttribute(intAttr("axis", 1)));
+        w.initializer(SCALE_NAME, new long[0], new float[] {scale});
+        w.initializer(SHIFT_NAME, new long[0], new float[] {shift});
+        w.node("normalize_scale", "Mul", List.of(INPUT_NAME, SCALE_NAME), "input_scaled");
+        w.node("normalize_shift", "Add", List.of("input_scaled", SHIFT_NAME), "input_normalized");
 
-        if (layers.isEmpty()) {
-            throw new IllegalArgumentException("a network without layers cannot be exported");
-        }
-        String prev = "input_flat";
+        String prev = "input_normalized";
+        int[] shape = inputShape;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            String nodeName = "layer" + i + "_" + l.type();
-            String output = i == layers.size() - 1 ? OUTPUT_NAME : nodeName + "_out";
-            if (l instanceof Dense d) {
-                Parameter w = d.weight();
-                Parameter b = d.bias();
-                g.addInitializer(floats(w.name(), new long[] {d.inputs(), d.outputs()}, w.value()));
-                g.addInitializer(floats(b.name(), new long[] {d.outputs()}, b.value()));
-                // W is stored [in][out], which is Gemm's B without transposition.
-                g.addNode(node(nodeName, "Gemm", List.of(prev, w.name(), b.name()), output)
-                        .addAttribute(floatAttr("alpha", 1f))
-                        .addAttribute(floatAttr("beta", 1f))
-                        .addAttribute(intAttr("transA", 0))
-                        .addAttribute(intAttr("transB", 0)));
-            } else if (l instanceof Relu) {
-                g.addNode(node(nodeName, "Relu", List.of(prev), output));
-            } else if (l instanceof Softmax) {
-                // From opset 13 Softmax normalizes along this one axis: the features of each sample.
-                g.addNode(node(nodeName, "Softmax", List.of(prev), output).addAttribute(intAttr("axis", 1)));
-            } else {
-                throw new IllegalArgumentException("layer " + i + " (" + l.getClass().getName() + ", type '"
-                        + l.type() + "') has no ONNX mapping; the exporter supports Dense, Relu and Softmax");
-            }
+            String prefix = "layer" + i + "_" + l.type();
+            String output = i == layers.size() - 1 ? OUTPUT_NAME : prefix + "_out";
+            LayerExporters.write(l, i, shape, prev, output, prefix, w);
             prev = output;
+            shape = l.outputShape();
         }
-        int classes = Layer.size(layers.get(layers.size() - 1).outputShape());
-        g.addOutput(valueInfo(OUTPUT_NAME, new long[] {classes}));
+        g.addOutput(valueInfo(OUTPUT_NAME, new long[] {Layer.size(shape)}));
         return g.build();
-    }
-
-    private static NodeProto.Builder node(String name, String op, List<String> inputs, String output) {
-        return NodeProto.newBuilder().setName(name).setOpType(op).addAllInput(inputs).addOutput(output);
-    }
-
-    private static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
-    }
-
-    private static AttributeProto floatAttr(String name, float v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 
     /** A float32 tensor value named {@code name} with a symbolic batch dimension in front of {@code dims}. */
@@ -268,18 +227,6 @@ public final class OnnxExporter {
                 .build();
     }
 
-    private static TensorProto floats(String name, long[] dims, float[] values) {
-        ByteBuffer buf = ByteBuffer.allocate(Math.multiplyExact(values.length, Float.BYTES))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(buf.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
 
     /** Package-private for the tests of failure clean-up. */
     static void writeAtomically(byte[] bytes, Path out) throws IOException {

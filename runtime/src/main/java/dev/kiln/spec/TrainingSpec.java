@@ -72,6 +72,14 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
         if (layers.isEmpty()) {
             throw new SpecException("layers", "at least one layer is required");
         }
+        for (int i = 0; i < layers.size(); i++) {
+            LayerTypes.check(layers.get(i), i);
+        }
+        int last = layers.size() - 1;
+        if (!"softmax".equals(layers.get(last).type())) {
+            throw new SpecException("layers[" + last + "].type",
+                    "the last layer must be softmax (class probabilities), got " + layers.get(last).type());
+        }
         if (!LOSSES.contains(loss)) {
             throw new SpecException("loss", "'" + loss + "' is not supported; allowed: " + LOSSES);
         }

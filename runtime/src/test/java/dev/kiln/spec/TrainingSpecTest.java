@@ -56,6 +56,20 @@ class TrainingSpecTest {
     }
 
     @Test
+    void layersAreCheckedWithoutBuildingAnything() {
+        TrainingSpec s = mlp();
+        assertField("layers[1].type", new TrainingSpec(s.modelName(), s.data(),
+                List.of(LayerSpec.of("dense", "units", "10"), LayerSpec.of("lstm"), LayerSpec.of("softmax")),
+                s.loss(), s.optimizer(), s.epochs(), s.batchSize(), s.seed(), s.threads(), 0.9, s.opset()));
+        assertField("layers[0].units", new TrainingSpec(s.modelName(), s.data(),
+                List.of(LayerSpec.of("dense", "units", "-3"), LayerSpec.of("softmax")),
+                s.loss(), s.optimizer(), s.epochs(), s.batchSize(), s.seed(), s.threads(), 0.9, s.opset()));
+        assertField("layers[1].type", new TrainingSpec(s.modelName(), s.data(),
+                List.of(LayerSpec.of("dense", "units", "10"), LayerSpec.of("relu")),
+                s.loss(), s.optimizer(), s.epochs(), s.batchSize(), s.seed(), s.threads(), 0.9, s.opset()));
+    }
+
+    @Test
     void unreadableTextIsASpecError() {
         SpecException e = assertThrows(SpecException.class, () -> TrainingSpec.parse("modelName=x\n"));
         assertTrue(e.getMessage().contains("layers.count"), e.getMessage());
