@@ -248,6 +248,18 @@ class TrainMojoSpecTest {
         assertNull(new Layer().toSpec().type());
     }
 
+    @Test
+    void layerPojoPassesEveryConfiguredParameterAsText() {
+        assertEquals(LayerSpec.of("conv2d", "filters", "32", "kernel", "3x5", "stride", "2", "padding", "same", "bias", "false"),
+                Layer.of("conv2d", "filters", "32", "kernel", " 3x5 ", "stride", "2", "padding", "same", "bias", "false").toSpec());
+        assertEquals(LayerSpec.of("batchNorm", "momentum", "0.2", "epsilon", "1e-3"),
+                Layer.of("batchNorm", "momentum", "0.2", "epsilon", "1e-3").toSpec());
+        assertEquals(LayerSpec.of("dropConnect", "units", "64", "rate", "0.5", "init", "xavier"),
+                Layer.of("dropConnect", "units", "64", "rate", "0.5", "init", "xavier").toSpec());
+        assertEquals(LayerSpec.of("maxPool2d", "size", "2"), Layer.of("maxPool2d", "size", "2").toSpec());
+        assertEquals(LayerSpec.of("leakyRelu", "alpha", "0.1"), Layer.of("leakyRelu", "alpha", "0.1").toSpec());
+    }
+
     private static void assertInvalid(TrainMojo m, String expectedStart) {
         MojoExecutionException e = assertThrows(MojoExecutionException.class, m::toSpec);
         assertTrue(e.getMessage().startsWith(expectedStart), "expected: " + expectedStart + "\n     got: " + e.getMessage());
