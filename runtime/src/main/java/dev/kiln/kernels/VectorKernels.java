@@ -3,6 +3,7 @@ package dev.kiln.kernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,6 +21,9 @@ public final class VectorKernels implements Kernels {
     private static final int L = F.length();
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Ints with as many lanes as {@link #F}, for the dropout hash. */
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
 
     @Override
     public String name() {
@@ -226,6 +230,293 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < to; i++) {
             gradIn[i] = out[i] > 0f ? gradOut[i] : 0f;
+        }
+    }
+
+    @Override
+    public void leakyRelu(float[] in, float[] out, float alpha, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector x = FloatVector.fromArray(F, in, i);
+            x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            float x = in[i];
+            out[i] = x > 0f ? x : alpha * x;
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(float[] in, float[] gradOut, float[] gradIn, float alpha, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gradOut, i);
+            VectorMask<Float> pos = FloatVector.fromArray(F, in, i).compare(VectorOperators.GT, 0f);
+            g.mul(alpha).blend(g, pos).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            gradIn[i] = in[i] > 0f ? gradOut[i] : alpha * gradOut[i];
+        }
+    }
+
+    @Override
+    public void tanh(float[] in, float[] out, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector.fromArray(F, in, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+        }
+        // Element-wise chunks start at multiples of Compute.ELEMENT_GRAIN, so the same elements
+        // take this scalar path at every thread count.
+        for (; i < to; i++) {
+            out[i] = (float) Math.tanh(in[i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector y = FloatVector.fromArray(F, out, i);
+            FloatVector one = FloatVector.broadcast(F, 1f);
+            FloatVector.fromArray(F, gradOut, i).mul(one.sub(y.mul(y))).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            float y = out[i];
+            gradIn[i] = gradOut[i] * (1f - y * y);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] in, float[] out, int from, int to) {
+        int i = from;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (; i + L <= to; i += L) {
+            FloatVector x = FloatVector.fromArray(F, in, i);
+            FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+            FloatVector d = e.add(one);
+            one.div(d).blend(e.div(d), x.compare(VectorOperators.LT, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = ScalarKernels.sigmoid(in[i]);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to) {
+        int i = from;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (; i + L <= to; i += L) {
+            FloatVector y = FloatVector.fromArray(F, out, i);
+            FloatVector.fromArray(F, gradOut, i).mul(y.mul(one.sub(y))).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            float y = out[i];
+            gradIn[i] = gradOut[i] * (y * (1f - y));
+        }
+    }
+
+    /** {@link MaskHash#mix32} on every lane. */
+    private static IntVector mix32(IntVector x) {
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
+        return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
+    }
+
+    @Override
+    public void dropout(long key, int threshold, float scale, float[] src, float[] dst, int from, int to) {
+        int lo = (int) key;
+        int hi = (int) (key >>> 32);
+        FloatVector zero = FloatVector.zero(F);
+        int i = from;
+        for (; i + L <= to; i += L) {
+            IntVector h = mix32(mix32(IOTA.add(i).lanewise(VectorOperators.XOR, lo)).add(hi));
+            VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8)
+                    .compare(VectorOperators.GE, threshold).cast(F);
+            zero.blend(FloatVector.fromArray(F, src, i).mul(scale), keep).intoArray(dst, i);
+        }
+        for (; i < to; i++) {
+            dst[i] = MaskHash.keep(key, i, threshold) ? src[i] * scale : 0f;
+        }
+    }
+
+    // Batch norm: with spatial == 1 (after dense) the lanes run across channels and each lane
+    // does exactly the scalar operations of its channel, so results never depend on where a
+    // channel range starts; with spatial > 1 the lanes run along a channel's contiguous runs.
+
+    @Override
+    public void channelMeanVar(float[] x, int batch, int channels, int spatial, int cFrom, int cTo,
+                               float[] mean, float[] var) {
+        float inv = 1f / ((float) batch * spatial);
+        if (spatial > 1) {
+            int sv = spatial - spatial % L;
+            for (int c = cFrom; c < cTo; c++) {
+                FloatVector acc = FloatVector.zero(F);
+                float tail = 0f;
+                for (int r = 0; r < batch; r++) {
+                    int o = (r * channels + c) * spatial;
+                    for (int p = 0; p < sv; p += L) {
+                        acc = acc.add(FloatVector.fromArray(F, x, o + p));
+                    }
+                    for (int p = sv; p < spatial; p++) {
+                        tail += x[o + p];
+                    }
+                }
+                float m = (acc.reduceLanes(VectorOperators.ADD) + tail) * inv;
+                FloatVector mv = FloatVector.broadcast(F, m);
+                acc = FloatVector.zero(F);
+                tail = 0f;
+                for (int r = 0; r < batch; r++) {
+                    int o = (r * channels + c) * spatial;
+                    for (int p = 0; p < sv; p += L) {
+                        FloatVector d = FloatVector.fromArray(F, x, o + p).sub(mv);
+                        acc = d.fma(d, acc);
+                    }
+                    for (int p = sv; p < spatial; p++) {
+                        float d = x[o + p] - m;
+                        tail = Math.fma(d, d, tail);
+                    }
+                }
+                mean[c] = m;
+                var[c] = (acc.reduceLanes(VectorOperators.ADD) + tail) * inv;
+            }
+            return;
+        }
+        int c = cFrom;
+        for (; c + L <= cTo; c += L) {
+            FloatVector s = FloatVector.zero(F);
+            for (int r = 0; r < batch; r++) {
+                s = s.add(FloatVector.fromArray(F, x, r * channels + c));
+            }
+            FloatVector m = s.mul(inv);
+            FloatVector v = FloatVector.zero(F);
+            for (int r = 0; r < batch; r++) {
+                FloatVector d = FloatVector.fromArray(F, x, r * channels + c).sub(m);
+                v = d.fma(d, v);
+            }
+            m.intoArray(mean, c);
+            v.mul(inv).intoArray(var, c);
+        }
+        if (c < cTo) {
+            new ScalarKernels().channelMeanVar(x, batch, channels, 1, c, cTo, mean, var);
+        }
+    }
+
+    @Override
+    public void channelAffine(float[] x, float[] y, int channels, int spatial, int rowFrom, int rowTo,
+                              float[] scale, float[] shift) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            if (spatial == 1) {
+                int o = r * channels;
+                int c = 0;
+                for (; c + L <= channels; c += L) {
+                    FloatVector.fromArray(F, x, o + c)
+                            .fma(FloatVector.fromArray(F, scale, c), FloatVector.fromArray(F, shift, c))
+                            .intoArray(y, o + c);
+                }
+                for (; c < channels; c++) {
+                    y[o + c] = Math.fma(x[o + c], scale[c], shift[c]);
+                }
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                int o = (r * channels + c) * spatial;
+                float a = scale[c];
+                float b = shift[c];
+                int p = 0;
+                for (; p + L <= spatial; p += L) {
+                    FloatVector.fromArray(F, x, o + p).fma(a, b).intoArray(y, o + p);
+                }
+                for (; p < spatial; p++) {
+                    y[o + p] = Math.fma(x[o + p], a, b);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelGradSums(float[] x, float[] dy, int batch, int channels, int spatial, int cFrom, int cTo,
+                                float[] mean, float[] invStd, float[] sumDy, float[] sumDyXhat) {
+        if (spatial > 1) {
+            int sv = spatial - spatial % L;
+            for (int c = cFrom; c < cTo; c++) {
+                float m = mean[c];
+                FloatVector mv = FloatVector.broadcast(F, m);
+                FloatVector s = FloatVector.zero(F);
+                FloatVector sx = FloatVector.zero(F);
+                float ts = 0f;
+                float tsx = 0f;
+                for (int r = 0; r < batch; r++) {
+                    int o = (r * channels + c) * spatial;
+                    for (int p = 0; p < sv; p += L) {
+                        FloatVector g = FloatVector.fromArray(F, dy, o + p);
+                        s = s.add(g);
+                        sx = g.fma(FloatVector.fromArray(F, x, o + p).sub(mv), sx);
+                    }
+                    for (int p = sv; p < spatial; p++) {
+                        float g = dy[o + p];
+                        ts += g;
+                        tsx = Math.fma(g, x[o + p] - m, tsx);
+                    }
+                }
+                sumDy[c] = s.reduceLanes(VectorOperators.ADD) + ts;
+                sumDyXhat[c] = (sx.reduceLanes(VectorOperators.ADD) + tsx) * invStd[c];
+            }
+            return;
+        }
+        int c = cFrom;
+        for (; c + L <= cTo; c += L) {
+            FloatVector m = FloatVector.fromArray(F, mean, c);
+            FloatVector s = FloatVector.zero(F);
+            FloatVector sx = FloatVector.zero(F);
+            for (int r = 0; r < batch; r++) {
+                int o = r * channels + c;
+                FloatVector g = FloatVector.fromArray(F, dy, o);
+                s = s.add(g);
+                sx = g.fma(FloatVector.fromArray(F, x, o).sub(m), sx);
+            }
+            s.intoArray(sumDy, c);
+            sx.mul(FloatVector.fromArray(F, invStd, c)).intoArray(sumDyXhat, c);
+        }
+        if (c < cTo) {
+            new ScalarKernels().channelGradSums(x, dy, batch, channels, 1, c, cTo, mean, invStd, sumDy, sumDyXhat);
+        }
+    }
+
+    @Override
+    public void batchNormBackward(float[] x, float[] dy, float[] dx, int channels, int spatial, int rowFrom,
+                                  int rowTo, float[] mean, float[] invStd, float[] gain, float[] meanDy,
+                                  float[] meanDyXhat) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            if (spatial == 1) {
+                int o = r * channels;
+                int c = 0;
+                for (; c + L <= channels; c += L) {
+                    FloatVector k = FloatVector.fromArray(F, invStd, c).mul(FloatVector.fromArray(F, meanDyXhat, c));
+                    FloatVector xc = FloatVector.fromArray(F, x, o + c).sub(FloatVector.fromArray(F, mean, c));
+                    FloatVector.fromArray(F, dy, o + c).sub(FloatVector.fromArray(F, meanDy, c)).sub(xc.mul(k))
+                            .mul(FloatVector.fromArray(F, gain, c)).intoArray(dx, o + c);
+                }
+                for (; c < channels; c++) {
+                    float k = invStd[c] * meanDyXhat[c];
+                    dx[o + c] = gain[c] * (dy[o + c] - meanDy[c] - (x[o + c] - mean[c]) * k);
+                }
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                int o = (r * channels + c) * spatial;
+                float m = mean[c];
+                float k = invStd[c] * meanDyXhat[c];
+                float g = gain[c];
+                float md = meanDy[c];
+                int p = 0;
+                for (; p + L <= spatial; p += L) {
+                    FloatVector xc = FloatVector.fromArray(F, x, o + p).sub(m);
+                    FloatVector.fromArray(F, dy, o + p).sub(md).sub(xc.mul(k)).mul(g).intoArray(dx, o + p);
+                }
+                for (; p < spatial; p++) {
+                    dx[o + p] = g * (dy[o + p] - md - (x[o + p] - m) * k);
+                }
+            }
         }
     }
 
