@@ -57,6 +57,11 @@ public final class Dropout implements Layer {
         return shape.clone();
     }
 
+    /** The training step the next training forward draws its mask for. */
+    public long step() {
+        return step;
+    }
+
     @Override
     public void setStep(long step) {
         this.step = step;
