@@ -348,36 +348,18 @@ public final class VectorKernels implements Kernels {
                                float[] mean, float[] var) {
         float inv = 1f / ((float) batch * spatial);
         if (spatial > 1) {
-            int sv = spatial - spatial % L;
             for (int c = cFrom; c < cTo; c++) {
-                FloatVector acc = FloatVector.zero(F);
-                float tail = 0f;
+                float s = 0f;
                 for (int r = 0; r < batch; r++) {
-                    int o = (r * channels + c) * spatial;
-                    for (int p = 0; p < sv; p += L) {
-                        acc = acc.add(FloatVector.fromArray(F, x, o + p));
-                    }
-                    for (int p = sv; p < spatial; p++) {
-                        tail += x[o + p];
-                    }
+                    s += runSum(x, (r * channels + c) * spatial, spatial);
                 }
-                float m = (acc.reduceLanes(VectorOperators.ADD) + tail) * inv;
-                FloatVector mv = FloatVector.broadcast(F, m);
-                acc = FloatVector.zero(F);
-                tail = 0f;
+                float m = s * inv;
+                float v = 0f;
                 for (int r = 0; r < batch; r++) {
-                    int o = (r * channels + c) * spatial;
-                    for (int p = 0; p < sv; p += L) {
-                        FloatVector d = FloatVector.fromArray(F, x, o + p).sub(mv);
-                        acc = d.fma(d, acc);
-                    }
-                    for (int p = sv; p < spatial; p++) {
-                        float d = x[o + p] - m;
-                        tail = Math.fma(d, d, tail);
-                    }
+                    v += runSquaredDeviation(x, (r * channels + c) * spatial, spatial, m);
                 }
                 mean[c] = m;
-                var[c] = (acc.reduceLanes(VectorOperators.ADD) + tail) * inv;
+                var[c] = v * inv;
             }
             return;
         }
@@ -401,6 +383,67 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    // One contiguous run per call, each with its own accumulators: C2 keeps vectors in registers
+    // within one loop but boxes them when they are carried across nested loops.
+
+    /** Sum of {@code x[o, o+len)}. */
+    private static float runSum(float[] x, int o, int len) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int p = 0;
+        for (; p + 2 * L <= len; p += 2 * L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, o + p));
+            a1 = a1.add(FloatVector.fromArray(F, x, o + p + L));
+        }
+        for (; p + L <= len; p += L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, o + p));
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            s += x[o + p];
+        }
+        return s;
+    }
+
+    /** Sum of {@code (x - m)²} over {@code x[o, o+len)}. */
+    private static float runSquaredDeviation(float[] x, int o, int len, float m) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int p = 0;
+        for (; p + 2 * L <= len; p += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(F, x, o + p).sub(m);
+            FloatVector d1 = FloatVector.fromArray(F, x, o + p + L).sub(m);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+        }
+        for (; p + L <= len; p += L) {
+            FloatVector d = FloatVector.fromArray(F, x, o + p).sub(m);
+            a0 = d.fma(d, a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            float d = x[o + p] - m;
+            s = Math.fma(d, d, s);
+        }
+        return s;
+    }
+
+    /** Sum of {@code g·(x - m)} over the run at {@code o}. */
+    private static float runDot(float[] g, float[] x, int o, int len, float m) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int p = 0;
+        for (; p + 2 * L <= len; p += 2 * L) {
+            a0 = FloatVector.fromArray(F, g, o + p).fma(FloatVector.fromArray(F, x, o + p).sub(m), a0);
+            a1 = FloatVector.fromArray(F, g, o + p + L).fma(FloatVector.fromArray(F, x, o + p + L).sub(m), a1);
+        }
+        for (; p + L <= len; p += L) {
+            a0 = FloatVector.fromArray(F, g, o + p).fma(FloatVector.fromArray(F, x, o + p).sub(m), a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            s = Math.fma(g[o + p], x[o + p] - m, s);
+        }
+        return s;
+    }
+
     @Override
     public void channelAffine(float[] x, float[] y, int channels, int spatial, int rowFrom, int rowTo,
                               float[] scale, float[] shift) {
@@ -422,9 +465,11 @@ public final class VectorKernels implements Kernels {
                 int o = (r * channels + c) * spatial;
                 float a = scale[c];
                 float b = shift[c];
+                FloatVector av = FloatVector.broadcast(F, a);
+                FloatVector bv = FloatVector.broadcast(F, b);
                 int p = 0;
                 for (; p + L <= spatial; p += L) {
-                    FloatVector.fromArray(F, x, o + p).fma(a, b).intoArray(y, o + p);
+                    FloatVector.fromArray(F, x, o + p).fma(av, bv).intoArray(y, o + p);
                 }
                 for (; p < spatial; p++) {
                     y[o + p] = Math.fma(x[o + p], a, b);
@@ -437,29 +482,17 @@ public final class VectorKernels implements Kernels {
     public void channelGradSums(float[] x, float[] dy, int batch, int channels, int spatial, int cFrom, int cTo,
                                 float[] mean, float[] invStd, float[] sumDy, float[] sumDyXhat) {
         if (spatial > 1) {
-            int sv = spatial - spatial % L;
             for (int c = cFrom; c < cTo; c++) {
                 float m = mean[c];
-                FloatVector mv = FloatVector.broadcast(F, m);
-                FloatVector s = FloatVector.zero(F);
-                FloatVector sx = FloatVector.zero(F);
-                float ts = 0f;
-                float tsx = 0f;
+                float s = 0f;
+                float sx = 0f;
                 for (int r = 0; r < batch; r++) {
                     int o = (r * channels + c) * spatial;
-                    for (int p = 0; p < sv; p += L) {
-                        FloatVector g = FloatVector.fromArray(F, dy, o + p);
-                        s = s.add(g);
-                        sx = g.fma(FloatVector.fromArray(F, x, o + p).sub(mv), sx);
-                    }
-                    for (int p = sv; p < spatial; p++) {
-                        float g = dy[o + p];
-                        ts += g;
-                        tsx = Math.fma(g, x[o + p] - m, tsx);
-                    }
+                    s += runSum(dy, o, spatial);
+                    sx += runDot(dy, x, o, spatial, m);
                 }
-                sumDy[c] = s.reduceLanes(VectorOperators.ADD) + ts;
-                sumDyXhat[c] = (sx.reduceLanes(VectorOperators.ADD) + tsx) * invStd[c];
+                sumDy[c] = s;
+                sumDyXhat[c] = sx * invStd[c];
             }
             return;
         }
@@ -508,10 +541,14 @@ public final class VectorKernels implements Kernels {
                 float k = invStd[c] * meanDyXhat[c];
                 float g = gain[c];
                 float md = meanDy[c];
+                FloatVector mv = FloatVector.broadcast(F, m);
+                FloatVector kv = FloatVector.broadcast(F, k);
+                FloatVector gv = FloatVector.broadcast(F, g);
+                FloatVector mdv = FloatVector.broadcast(F, md);
                 int p = 0;
                 for (; p + L <= spatial; p += L) {
-                    FloatVector xc = FloatVector.fromArray(F, x, o + p).sub(m);
-                    FloatVector.fromArray(F, dy, o + p).sub(md).sub(xc.mul(k)).mul(g).intoArray(dx, o + p);
+                    FloatVector xc = FloatVector.fromArray(F, x, o + p).sub(mv);
+                    FloatVector.fromArray(F, dy, o + p).sub(mdv).sub(xc.mul(kv)).mul(gv).intoArray(dx, o + p);
                 }
                 for (; p < spatial; p++) {
                     dx[o + p] = g * (dy[o + p] - md - (x[o + p] - m) * k);
