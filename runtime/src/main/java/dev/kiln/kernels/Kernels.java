@@ -33,6 +33,57 @@ public interface Kernels {
     /** {@code gradIn[i] = out[i] > 0 ? gradOut[i] : 0} for {@code i in [from, to)}. */
     void reluBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to);
 
+    /** {@code out[i] = in[i] > 0 ? in[i] : alpha·in[i]} for {@code i in [from, to)}. */
+    void leakyRelu(float[] in, float[] out, float alpha, int from, int to);
+
+    /** {@code gradIn[i] = in[i] > 0 ? gradOut[i] : alpha·gradOut[i]} (from the layer's input). */
+    void leakyReluBackward(float[] in, float[] gradOut, float[] gradIn, float alpha, int from, int to);
+
+    /** {@code out[i] = tanh(in[i])}. */
+    void tanh(float[] in, float[] out, int from, int to);
+
+    /** {@code gradIn[i] = gradOut[i]·(1 - out[i]²)}, from the layer's output. */
+    void tanhBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to);
+
+    /** {@code out[i] = 1/(1+exp(-in[i]))}, without overflow for any finite input. */
+    void sigmoid(float[] in, float[] out, int from, int to);
+
+    /** {@code gradIn[i] = gradOut[i]·out[i]·(1 - out[i])}, from the layer's output. */
+    void sigmoidBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to);
+
+    /**
+     * Inverted dropout on {@code [from, to)}: {@code dst[i] = src[i]·scale} when
+     * {@link MaskHash#keep(long, int, int) MaskHash.keep(key, i, threshold)}, else 0. The index
+     * {@code i} is the absolute array index, so the mask is independent of how the range is
+     * split. Must be bit-identical to the scalar reference ({@code dst} may be {@code src}).
+     */
+    void dropout(long key, int threshold, float scale, float[] src, float[] dst, int from, int to);
+
+    /**
+     * Mean and biased variance per channel, for channels {@code [cFrom, cTo)} of
+     * {@code x[batch][channels][spatial]} (two passes: the variance is of {@code x - mean}).
+     */
+    void channelMeanVar(float[] x, int batch, int channels, int spatial, int cFrom, int cTo,
+                        float[] mean, float[] var);
+
+    /** {@code y = x·scale[c] + shift[c]} (one FMA) for samples {@code [rowFrom, rowTo)}. */
+    void channelAffine(float[] x, float[] y, int channels, int spatial, int rowFrom, int rowTo,
+                       float[] scale, float[] shift);
+
+    /**
+     * Per channel {@code c} in {@code [cFrom, cTo)}: {@code sumDy[c] = Σ dy} and
+     * {@code sumDyXhat[c] = invStd[c]·Σ dy·(x - mean[c])} over batch and spatial positions.
+     */
+    void channelGradSums(float[] x, float[] dy, int batch, int channels, int spatial, int cFrom, int cTo,
+                         float[] mean, float[] invStd, float[] sumDy, float[] sumDyXhat);
+
+    /**
+     * Batch norm input gradient for samples {@code [rowFrom, rowTo)}:
+     * {@code dx = gain[c]·(dy - meanDy[c] - (x - mean[c])·invStd[c]·meanDyXhat[c])}.
+     */
+    void batchNormBackward(float[] x, float[] dy, float[] dx, int channels, int spatial, int rowFrom, int rowTo,
+                           float[] mean, float[] invStd, float[] gain, float[] meanDy, float[] meanDyXhat);
+
     /** {@code out[i] = (pixels[off+i] & 0xFF) * scale + shift} for {@code i in [0, len)}. */
     void normalize(byte[] pixels, int off, float[] out, int outOff, int len, float scale, float shift);
 

@@ -61,6 +61,144 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void leakyRelu(float[] in, float[] out, float alpha, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float x = in[i];
+            out[i] = x > 0f ? x : alpha * x;
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(float[] in, float[] gradOut, float[] gradIn, float alpha, int from, int to) {
+        for (int i = from; i < to; i++) {
+            gradIn[i] = in[i] > 0f ? gradOut[i] : alpha * gradOut[i];
+        }
+    }
+
+    @Override
+    public void tanh(float[] in, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = (float) Math.tanh(in[i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float y = out[i];
+            gradIn[i] = gradOut[i] * (1f - y * y);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] in, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = sigmoid(in[i]);
+        }
+    }
+
+    /** exp of a non-positive number only, so neither branch can overflow. */
+    static float sigmoid(float x) {
+        float e = (float) Math.exp(-Math.abs(x));
+        float d = 1f + e;
+        return x >= 0f ? 1f / d : e / d;
+    }
+
+    @Override
+    public void sigmoidBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float y = out[i];
+            gradIn[i] = gradOut[i] * (y * (1f - y));
+        }
+    }
+
+    @Override
+    public void dropout(long key, int threshold, float scale, float[] src, float[] dst, int from, int to) {
+        for (int i = from; i < to; i++) {
+            dst[i] = MaskHash.keep(key, i, threshold) ? src[i] * scale : 0f;
+        }
+    }
+
+    @Override
+    public void channelMeanVar(float[] x, int batch, int channels, int spatial, int cFrom, int cTo,
+                               float[] mean, float[] var) {
+        float inv = 1f / ((float) batch * spatial);
+        for (int c = cFrom; c < cTo; c++) {
+            float s = 0f;
+            for (int r = 0; r < batch; r++) {
+                int o = (r * channels + c) * spatial;
+                for (int p = 0; p < spatial; p++) {
+                    s += x[o + p];
+                }
+            }
+            float m = s * inv;
+            float v = 0f;
+            for (int r = 0; r < batch; r++) {
+                int o = (r * channels + c) * spatial;
+                for (int p = 0; p < spatial; p++) {
+                    float d = x[o + p] - m;
+                    v = Math.fma(d, d, v);
+                }
+            }
+            mean[c] = m;
+            var[c] = v * inv;
+        }
+    }
+
+    @Override
+    public void channelAffine(float[] x, float[] y, int channels, int spatial, int rowFrom, int rowTo,
+                              float[] scale, float[] shift) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            for (int c = 0; c < channels; c++) {
+                int o = (r * channels + c) * spatial;
+                float a = scale[c];
+                float b = shift[c];
+                for (int p = 0; p < spatial; p++) {
+                    y[o + p] = Math.fma(x[o + p], a, b);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelGradSums(float[] x, float[] dy, int batch, int channels, int spatial, int cFrom, int cTo,
+                                float[] mean, float[] invStd, float[] sumDy, float[] sumDyXhat) {
+        for (int c = cFrom; c < cTo; c++) {
+            float m = mean[c];
+            float s = 0f;
+            float sx = 0f;
+            for (int r = 0; r < batch; r++) {
+                int o = (r * channels + c) * spatial;
+                for (int p = 0; p < spatial; p++) {
+                    float g = dy[o + p];
+                    s += g;
+                    sx = Math.fma(g, x[o + p] - m, sx);
+                }
+            }
+            sumDy[c] = s;
+            sumDyXhat[c] = sx * invStd[c];
+        }
+    }
+
+    @Override
+    public void batchNormBackward(float[] x, float[] dy, float[] dx, int channels, int spatial, int rowFrom,
+                                  int rowTo, float[] mean, float[] invStd, float[] gain, float[] meanDy,
+                                  float[] meanDyXhat) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            for (int c = 0; c < channels; c++) {
+                int o = (r * channels + c) * spatial;
+                float m = mean[c];
+                float k = invStd[c] * meanDyXhat[c];
+                float g = gain[c];
+                float md = meanDy[c];
+                for (int p = 0; p < spatial; p++) {
+                    dx[o + p] = g * (dy[o + p] - md - (x[o + p] - m) * k);
+                }
+            }
+        }
+    }
+
+    @Override
     public void normalize(byte[] pixels, int off, float[] out, int outOff, int len, float scale, float shift) {
         for (int i = 0; i < len; i++) {
             out[outOff + i] = Math.fma(pixels[off + i] & 0xFF, scale, shift);

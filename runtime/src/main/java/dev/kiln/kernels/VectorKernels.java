@@ -3,6 +3,7 @@ package dev.kiln.kernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,6 +21,9 @@ public final class VectorKernels implements Kernels {
     private static final int L = F.length();
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Ints with as many lanes as {@link #F}, for the dropout hash. */
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
 
     @Override
     public String name() {
@@ -226,6 +230,330 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < to; i++) {
             gradIn[i] = out[i] > 0f ? gradOut[i] : 0f;
+        }
+    }
+
+    @Override
+    public void leakyRelu(float[] in, float[] out, float alpha, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector x = FloatVector.fromArray(F, in, i);
+            x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            float x = in[i];
+            out[i] = x > 0f ? x : alpha * x;
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(float[] in, float[] gradOut, float[] gradIn, float alpha, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gradOut, i);
+            VectorMask<Float> pos = FloatVector.fromArray(F, in, i).compare(VectorOperators.GT, 0f);
+            g.mul(alpha).blend(g, pos).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            gradIn[i] = in[i] > 0f ? gradOut[i] : alpha * gradOut[i];
+        }
+    }
+
+    @Override
+    public void tanh(float[] in, float[] out, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector.fromArray(F, in, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+        }
+        // Element-wise chunks start at multiples of Compute.ELEMENT_GRAIN, so the same elements
+        // take this scalar path at every thread count.
+        for (; i < to; i++) {
+            out[i] = (float) Math.tanh(in[i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector y = FloatVector.fromArray(F, out, i);
+            FloatVector one = FloatVector.broadcast(F, 1f);
+            FloatVector.fromArray(F, gradOut, i).mul(one.sub(y.mul(y))).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            float y = out[i];
+            gradIn[i] = gradOut[i] * (1f - y * y);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] in, float[] out, int from, int to) {
+        int i = from;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (; i + L <= to; i += L) {
+            FloatVector x = FloatVector.fromArray(F, in, i);
+            FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+            FloatVector d = e.add(one);
+            one.div(d).blend(e.div(d), x.compare(VectorOperators.LT, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = ScalarKernels.sigmoid(in[i]);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] out, float[] gradOut, float[] gradIn, int from, int to) {
+        int i = from;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (; i + L <= to; i += L) {
+            FloatVector y = FloatVector.fromArray(F, out, i);
+            FloatVector.fromArray(F, gradOut, i).mul(y.mul(one.sub(y))).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            float y = out[i];
+            gradIn[i] = gradOut[i] * (y * (1f - y));
+        }
+    }
+
+    /** {@link MaskHash#mix32} on every lane. */
+    private static IntVector mix32(IntVector x) {
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
+        return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
+    }
+
+    @Override
+    public void dropout(long key, int threshold, float scale, float[] src, float[] dst, int from, int to) {
+        int lo = (int) key;
+        int hi = (int) (key >>> 32);
+        FloatVector zero = FloatVector.zero(F);
+        int i = from;
+        for (; i + L <= to; i += L) {
+            IntVector h = mix32(mix32(IOTA.add(i).lanewise(VectorOperators.XOR, lo)).add(hi));
+            VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8)
+                    .compare(VectorOperators.GE, threshold).cast(F);
+            zero.blend(FloatVector.fromArray(F, src, i).mul(scale), keep).intoArray(dst, i);
+        }
+        for (; i < to; i++) {
+            dst[i] = MaskHash.keep(key, i, threshold) ? src[i] * scale : 0f;
+        }
+    }
+
+    // Batch norm: with spatial == 1 (after dense) the lanes run across channels and each lane
+    // does exactly the scalar operations of its channel, so results never depend on where a
+    // channel range starts; with spatial > 1 the lanes run along a channel's contiguous runs.
+
+    @Override
+    public void channelMeanVar(float[] x, int batch, int channels, int spatial, int cFrom, int cTo,
+                               float[] mean, float[] var) {
+        float inv = 1f / ((float) batch * spatial);
+        if (spatial > 1) {
+            for (int c = cFrom; c < cTo; c++) {
+                float s = 0f;
+                for (int r = 0; r < batch; r++) {
+                    s += runSum(x, (r * channels + c) * spatial, spatial);
+                }
+                float m = s * inv;
+                float v = 0f;
+                for (int r = 0; r < batch; r++) {
+                    v += runSquaredDeviation(x, (r * channels + c) * spatial, spatial, m);
+                }
+                mean[c] = m;
+                var[c] = v * inv;
+            }
+            return;
+        }
+        int c = cFrom;
+        for (; c + L <= cTo; c += L) {
+            FloatVector s = FloatVector.zero(F);
+            for (int r = 0; r < batch; r++) {
+                s = s.add(FloatVector.fromArray(F, x, r * channels + c));
+            }
+            FloatVector m = s.mul(inv);
+            FloatVector v = FloatVector.zero(F);
+            for (int r = 0; r < batch; r++) {
+                FloatVector d = FloatVector.fromArray(F, x, r * channels + c).sub(m);
+                v = d.fma(d, v);
+            }
+            m.intoArray(mean, c);
+            v.mul(inv).intoArray(var, c);
+        }
+        if (c < cTo) {
+            new ScalarKernels().channelMeanVar(x, batch, channels, 1, c, cTo, mean, var);
+        }
+    }
+
+    // One contiguous run per call, each with its own accumulators: C2 keeps vectors in registers
+    // within one loop but boxes them when they are carried across nested loops.
+
+    /** Sum of {@code x[o, o+len)}. */
+    private static float runSum(float[] x, int o, int len) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int p = 0;
+        for (; p + 2 * L <= len; p += 2 * L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, o + p));
+            a1 = a1.add(FloatVector.fromArray(F, x, o + p + L));
+        }
+        for (; p + L <= len; p += L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, o + p));
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            s += x[o + p];
+        }
+        return s;
+    }
+
+    /** Sum of {@code (x - m)²} over {@code x[o, o+len)}. */
+    private static float runSquaredDeviation(float[] x, int o, int len, float m) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int p = 0;
+        for (; p + 2 * L <= len; p += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(F, x, o + p).sub(m);
+            FloatVector d1 = FloatVector.fromArray(F, x, o + p + L).sub(m);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+        }
+        for (; p + L <= len; p += L) {
+            FloatVector d = FloatVector.fromArray(F, x, o + p).sub(m);
+            a0 = d.fma(d, a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            float d = x[o + p] - m;
+            s = Math.fma(d, d, s);
+        }
+        return s;
+    }
+
+    /** Sum of {@code g·(x - m)} over the run at {@code o}. */
+    private static float runDot(float[] g, float[] x, int o, int len, float m) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int p = 0;
+        for (; p + 2 * L <= len; p += 2 * L) {
+            a0 = FloatVector.fromArray(F, g, o + p).fma(FloatVector.fromArray(F, x, o + p).sub(m), a0);
+            a1 = FloatVector.fromArray(F, g, o + p + L).fma(FloatVector.fromArray(F, x, o + p + L).sub(m), a1);
+        }
+        for (; p + L <= len; p += L) {
+            a0 = FloatVector.fromArray(F, g, o + p).fma(FloatVector.fromArray(F, x, o + p).sub(m), a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            s = Math.fma(g[o + p], x[o + p] - m, s);
+        }
+        return s;
+    }
+
+    @Override
+    public void channelAffine(float[] x, float[] y, int channels, int spatial, int rowFrom, int rowTo,
+                              float[] scale, float[] shift) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            if (spatial == 1) {
+                int o = r * channels;
+                int c = 0;
+                for (; c + L <= channels; c += L) {
+                    FloatVector.fromArray(F, x, o + c)
+                            .fma(FloatVector.fromArray(F, scale, c), FloatVector.fromArray(F, shift, c))
+                            .intoArray(y, o + c);
+                }
+                for (; c < channels; c++) {
+                    y[o + c] = Math.fma(x[o + c], scale[c], shift[c]);
+                }
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                int o = (r * channels + c) * spatial;
+                float a = scale[c];
+                float b = shift[c];
+                FloatVector av = FloatVector.broadcast(F, a);
+                FloatVector bv = FloatVector.broadcast(F, b);
+                int p = 0;
+                for (; p + L <= spatial; p += L) {
+                    FloatVector.fromArray(F, x, o + p).fma(av, bv).intoArray(y, o + p);
+                }
+                for (; p < spatial; p++) {
+                    y[o + p] = Math.fma(x[o + p], a, b);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelGradSums(float[] x, float[] dy, int batch, int channels, int spatial, int cFrom, int cTo,
+                                float[] mean, float[] invStd, float[] sumDy, float[] sumDyXhat) {
+        if (spatial > 1) {
+            for (int c = cFrom; c < cTo; c++) {
+                float m = mean[c];
+                float s = 0f;
+                float sx = 0f;
+                for (int r = 0; r < batch; r++) {
+                    int o = (r * channels + c) * spatial;
+                    s += runSum(dy, o, spatial);
+                    sx += runDot(dy, x, o, spatial, m);
+                }
+                sumDy[c] = s;
+                sumDyXhat[c] = sx * invStd[c];
+            }
+            return;
+        }
+        int c = cFrom;
+        for (; c + L <= cTo; c += L) {
+            FloatVector m = FloatVector.fromArray(F, mean, c);
+            FloatVector s = FloatVector.zero(F);
+            FloatVector sx = FloatVector.zero(F);
+            for (int r = 0; r < batch; r++) {
+                int o = r * channels + c;
+                FloatVector g = FloatVector.fromArray(F, dy, o);
+                s = s.add(g);
+                sx = g.fma(FloatVector.fromArray(F, x, o).sub(m), sx);
+            }
+            s.intoArray(sumDy, c);
+            sx.mul(FloatVector.fromArray(F, invStd, c)).intoArray(sumDyXhat, c);
+        }
+        if (c < cTo) {
+            new ScalarKernels().channelGradSums(x, dy, batch, channels, 1, c, cTo, mean, invStd, sumDy, sumDyXhat);
+        }
+    }
+
+    @Override
+    public void batchNormBackward(float[] x, float[] dy, float[] dx, int channels, int spatial, int rowFrom,
+                                  int rowTo, float[] mean, float[] invStd, float[] gain, float[] meanDy,
+                                  float[] meanDyXhat) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            if (spatial == 1) {
+                int o = r * channels;
+                int c = 0;
+                for (; c + L <= channels; c += L) {
+                    FloatVector k = FloatVector.fromArray(F, invStd, c).mul(FloatVector.fromArray(F, meanDyXhat, c));
+                    FloatVector xc = FloatVector.fromArray(F, x, o + c).sub(FloatVector.fromArray(F, mean, c));
+                    FloatVector.fromArray(F, dy, o + c).sub(FloatVector.fromArray(F, meanDy, c)).sub(xc.mul(k))
+                            .mul(FloatVector.fromArray(F, gain, c)).intoArray(dx, o + c);
+                }
+                for (; c < channels; c++) {
+                    float k = invStd[c] * meanDyXhat[c];
+                    dx[o + c] = gain[c] * (dy[o + c] - meanDy[c] - (x[o + c] - mean[c]) * k);
+                }
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                int o = (r * channels + c) * spatial;
+                float m = mean[c];
+                float k = invStd[c] * meanDyXhat[c];
+                float g = gain[c];
+                float md = meanDy[c];
+                FloatVector mv = FloatVector.broadcast(F, m);
+                FloatVector kv = FloatVector.broadcast(F, k);
+                FloatVector gv = FloatVector.broadcast(F, g);
+                FloatVector mdv = FloatVector.broadcast(F, md);
+                int p = 0;
+                for (; p + L <= spatial; p += L) {
+                    FloatVector xc = FloatVector.fromArray(F, x, o + p).sub(mv);
+                    FloatVector.fromArray(F, dy, o + p).sub(mdv).sub(xc.mul(kv)).mul(gv).intoArray(dx, o + p);
+                }
+                for (; p < spatial; p++) {
+                    dx[o + p] = g * (dy[o + p] - md - (x[o + p] - m) * k);
+                }
+            }
         }
     }
 

@@ -31,6 +31,25 @@ public interface Layer {
         return List.of();
     }
 
+    /**
+     * Tensors the layer needs at inference that are not trained by the optimizer (e.g. batch
+     * norm's running mean and variance). They are exported and read back by name like
+     * {@link #parameters()}, but no optimizer ever sees them; their {@code grad} is unused.
+     */
+    default List<Parameter> state() {
+        return List.of();
+    }
+
+    /**
+     * Tells the layer which training step (0-based, counted over the whole run) the next
+     * {@code forward(..., true)} belongs to. Stochastic layers (dropout, dropConnect) derive
+     * their mask from the run seed, their index, this step and the element index only, so a run
+     * is reproducible at any thread count. The trainer calls it before every batch; other
+     * layers ignore it.
+     */
+    default void setStep(long step) {
+    }
+
     /** Number of elements in a per-sample shape. */
     static int size(int[] shape) {
         int n = 1;

@@ -24,6 +24,13 @@ public final class LayerFactory {
             case "dense" -> dense(compute, spec, index, inputShape, first, seed);
             case "relu" -> new Relu(compute, inputShape);
             case "softmax" -> new Softmax(compute, inputShape);
+            case "leakyRelu" -> new LeakyRelu(compute, inputShape, (float) LayerTypes.alpha(spec, index));
+            case "tanh" -> new Tanh(compute, inputShape);
+            case "sigmoid" -> new Sigmoid(compute, inputShape);
+            case "dropout" -> new Dropout(compute, inputShape, LayerTypes.rate(spec, index), seed, index);
+            case "dropConnect" -> dropConnect(compute, spec, index, inputShape, first, seed);
+            case "batchNorm" -> new BatchNorm(compute, "layer" + index + "_batchNorm", inputShape,
+                    (float) LayerTypes.momentum(spec, index), (float) LayerTypes.epsilon(spec, index), !first);
             default -> throw new IllegalStateException("LayerTypes accepts a type LayerFactory lacks: " + spec.type());
         };
     }
@@ -33,6 +40,17 @@ public final class LayerFactory {
         String init = spec.params().getOrDefault("init", "he");
         int in = Layer.size(inputShape);
         Dense d = new Dense(compute, "layer" + index + "_dense", in, units, !first);
+        Initializer.fill(d.weight().value(), init, in, units, seed, index);
+        return d;
+    }
+
+    private static DropConnect dropConnect(Compute compute, LayerSpec spec, int index, int[] inputShape,
+                                           boolean first, long seed) {
+        int units = LayerTypes.positiveInt(spec, "units", index);
+        String init = spec.params().getOrDefault("init", "he");
+        int in = Layer.size(inputShape);
+        DropConnect d = new DropConnect(compute, "layer" + index + "_dropConnect", in, units, !first,
+                LayerTypes.rate(spec, index), seed, index);
         Initializer.fill(d.weight().value(), init, in, units, seed, index);
         return d;
     }

@@ -98,6 +98,22 @@ public final class Network {
         return ps;
     }
 
+    /** All non-trainable state (e.g. batch norm running statistics), in layer order. */
+    public List<Parameter> state() {
+        List<Parameter> ps = new ArrayList<>();
+        for (Layer l : layers) {
+            ps.addAll(l.state());
+        }
+        return ps;
+    }
+
+    /** Passes the training step to every layer ({@link Layer#setStep}); call before each training batch. */
+    public void setStep(long step) {
+        for (Layer l : layers) {
+            l.setStep(step);
+        }
+    }
+
     /**
      * Normalizes {@code count} images starting at image {@code order[start]} (or sequentially when
      * {@code order} is null) into the network's input buffer.

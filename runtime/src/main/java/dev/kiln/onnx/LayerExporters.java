@@ -1,10 +1,16 @@
 package dev.kiln.onnx;
 
+import dev.kiln.nn.BatchNorm;
 import dev.kiln.nn.Dense;
+import dev.kiln.nn.DropConnect;
+import dev.kiln.nn.Dropout;
 import dev.kiln.nn.Layer;
+import dev.kiln.nn.LeakyRelu;
 import dev.kiln.nn.Parameter;
 import dev.kiln.nn.Relu;
+import dev.kiln.nn.Sigmoid;
 import dev.kiln.nn.Softmax;
+import dev.kiln.nn.Tanh;
 
 import java.util.List;
 import java.util.Map;
@@ -15,12 +21,27 @@ import static dev.kiln.onnx.GraphWriter.intAttr;
 /** The ONNX mapping of every layer class. */
 final class LayerExporters {
 
-    private static final Map<Class<? extends Layer>, LayerExporter<?>> BY_CLASS = Map.of(
-            Dense.class, (LayerExporter<Dense>) LayerExporters::dense,
-            Relu.class, (LayerExporter<Relu>) (l, shape, in, out, prefix, g) -> g.node(prefix, "Relu", List.of(in), out),
+    private static final Map<Class<? extends Layer>, LayerExporter<?>> BY_CLASS = Map.ofEntries(
+            Map.entry(Dense.class, (LayerExporter<Dense>) (d, shape, in, out, prefix, g) ->
+                    gemm(d.weight(), d.bias(), d.inputs(), d.outputs(), shape, in, out, prefix, g)),
+            Map.entry(Relu.class, (LayerExporter<Relu>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "Relu", List.of(in), out)),
             // From opset 13 Softmax normalizes along this one axis: the features of each sample.
-            Softmax.class, (LayerExporter<Softmax>) (l, shape, in, out, prefix, g) ->
-                    g.node(prefix, "Softmax", List.of(in), out, intAttr("axis", 1)));
+            Map.entry(Softmax.class, (LayerExporter<Softmax>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "Softmax", List.of(in), out, intAttr("axis", 1))),
+            Map.entry(LeakyRelu.class, (LayerExporter<LeakyRelu>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "LeakyRelu", List.of(in), out, floatAttr("alpha", l.alpha()))),
+            Map.entry(Tanh.class, (LayerExporter<Tanh>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "Tanh", List.of(in), out)),
+            Map.entry(Sigmoid.class, (LayerExporter<Sigmoid>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "Sigmoid", List.of(in), out)),
+            // Inverted dropout is the identity at inference.
+            Map.entry(Dropout.class, (LayerExporter<Dropout>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "Identity", List.of(in), out)),
+            // At inference DropConnect is a plain dense layer.
+            Map.entry(DropConnect.class, (LayerExporter<DropConnect>) (d, shape, in, out, prefix, g) ->
+                    gemm(d.weight(), d.bias(), d.inputs(), d.outputs(), shape, in, out, prefix, g)),
+            Map.entry(BatchNorm.class, (LayerExporter<BatchNorm>) LayerExporters::batchNorm));
 
     private LayerExporters() {
     }
@@ -38,17 +59,31 @@ final class LayerExporters {
     }
 
     /** {@code Gemm} with W stored {@code [in][out]}: Gemm's B without transposition. Gemm wants 2-D input. */
-    private static void dense(Dense d, int[] shape, String in, String out, String prefix, GraphWriter g) {
+    private static void gemm(Parameter w, Parameter b, int inputs, int outputs, int[] shape, String in, String out,
+                             String prefix, GraphWriter g) {
         String x = in;
         if (shape.length > 1) {
             x = prefix + "_flat";
             g.node(prefix + "_flatten", "Flatten", List.of(in), x, intAttr("axis", 1));
         }
-        Parameter w = d.weight();
-        Parameter b = d.bias();
-        g.initializer(w.name(), new long[] {d.inputs(), d.outputs()}, w.value());
-        g.initializer(b.name(), new long[] {d.outputs()}, b.value());
+        g.initializer(w.name(), new long[] {inputs, outputs}, w.value());
+        g.initializer(b.name(), new long[] {outputs}, b.value());
         g.node(prefix, "Gemm", List.of(x, w.name(), b.name()), out,
                 floatAttr("alpha", 1f), floatAttr("beta", 1f), intAttr("transA", 0), intAttr("transB", 0));
+    }
+
+    /**
+     * {@code BatchNormalization} in inference mode with the running statistics. ONNX takes dimension
+     * 1 as the channels, which is the feature axis of a flat {@code [N, n]} input and C of
+     * {@code [N, C, H, W]}. ONNX's momentum weighs the old running value, the opposite of Kiln's.
+     */
+    private static void batchNorm(BatchNorm l, int[] shape, String in, String out, String prefix, GraphWriter g) {
+        long[] dims = {l.channels()};
+        for (Parameter p : List.of(l.gamma(), l.beta(), l.runningMean(), l.runningVar())) {
+            g.initializer(p.name(), dims, p.value());
+        }
+        g.node(prefix, "BatchNormalization",
+                List.of(in, l.gamma().name(), l.beta().name(), l.runningMean().name(), l.runningVar().name()), out,
+                floatAttr("epsilon", l.epsilon()), floatAttr("momentum", 1f - l.momentum()));
     }
 }

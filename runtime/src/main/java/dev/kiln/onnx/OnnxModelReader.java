@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -96,7 +97,10 @@ public final class OnnxModelReader {
         // must agree bit for bit or the two would predict differently.
         checkScalar(onnx, inits, OnnxExporter.SCALE_NAME, net.inputScale());
         checkScalar(onnx, inits, OnnxExporter.SHIFT_NAME, net.inputShift());
-        for (Parameter p : net.parameters()) {
+        // Trainable parameters and non-trainable state (batch norm statistics) alike, by name.
+        List<Parameter> tensors = new ArrayList<>(net.parameters());
+        tensors.addAll(net.state());
+        for (Parameter p : tensors) {
             TensorProto t = inits.get(p.name());
             if (t == null) {
                 throw new OnnxFormatException(onnx, "initializer '" + p.name() + "' is missing");

@@ -57,12 +57,17 @@ public final class Trainer {
         int classes = net.classes();
         double lossSum = 0;
         int batches = 0;
+        // The step numbers batches across the run; derived from the epoch, not counted, so an
+        // epoch replayed alone draws the same dropout masks.
+        long batchesPerEpoch = (train.count() + batchSize - 1) / batchSize;
+        long firstStep = (epoch - 1L) * batchesPerEpoch;
         for (int start = 0; start < train.count(); start += batchSize) {
             int b = Math.min(batchSize, train.count() - start);
             for (int r = 0; r < b; r++) {
                 batchLabels[r] = train.label(order[start + r]);
             }
             float[] x = net.loadInput(train.pixels(), order, start, b);
+            net.setStep(firstStep + batches);
             float[] logits = net.logits(x, b, true);
             double l = loss.lossAndGradient(logits, batchLabels, b, classes, gradLogits);
             if (!Double.isFinite(l)) {

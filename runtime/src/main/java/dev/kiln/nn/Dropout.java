@@ -1,0 +1,103 @@
+package dev.kiln.nn;
+
+import dev.kiln.kernels.MaskHash;
+
+/**
+ * Inverted dropout: while training, each element is zeroed with probability {@code rate} and the
+ * kept ones are scaled by {@code 1/(1-rate)}, so inference is the identity (and exports as ONNX
+ * {@code Identity}). Whether element {@code i} of a batch is kept depends only on the run seed,
+ * the layer index, the training step ({@link #setStep}) and {@code i} (see {@link MaskHash}), so
+ * training is reproducible at any thread count.
+ */
+public final class Dropout implements Layer {
+
+    private final Compute compute;
+    private final int[] shape;
+    private final int features;
+    private final double rate;
+    private final long seed;
+    private final int index;
+    private final int threshold;
+    private final float scale;
+    private long step;
+    /** Key of the mask of the last forward, or nothing when it was not a training forward. */
+    private long lastKey;
+    private boolean lastTraining;
+    private float[] output = new float[0];
+    private float[] gradIn = new float[0];
+
+    /**
+     * @param rate  drop probability in {@code [0, 1)}
+     * @param seed  run seed
+     * @param index layer index in the network, so two dropout layers draw different masks
+     */
+    public Dropout(Compute compute, int[] shape, double rate, long seed, int index) {
+        this.compute = compute;
+        this.shape = shape.clone();
+        this.features = Layer.size(shape);
+        this.rate = rate;
+        this.seed = seed;
+        this.index = index;
+        this.threshold = MaskHash.threshold(rate);
+        this.scale = (float) (1.0 / (1.0 - rate));
+    }
+
+    /** The drop probability. */
+    public double rate() {
+        return rate;
+    }
+
+    @Override
+    public String type() {
+        return "dropout";
+    }
+
+    @Override
+    public int[] outputShape() {
+        return shape.clone();
+    }
+
+    /** The training step the next training forward draws its mask for. */
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public void setStep(long step) {
+        this.step = step;
+    }
+
+    /** At inference, and while training with rate 0, this returns {@code x} itself: no copy. */
+    @Override
+    public float[] forward(float[] x, int batch, boolean training) {
+        lastTraining = training && threshold > 0;
+        if (!lastTraining) {
+            return x;
+        }
+        int n = batch * features;
+        if (output.length < n) {
+            output = new float[n];
+        }
+        float[] y = output;
+        long key = MaskHash.key(seed, index, step);
+        lastKey = key;
+        compute.elementwise(n, (from, to) -> compute.kernels().dropout(key, threshold, scale, x, y, from, to));
+        return y;
+    }
+
+    /** The gradient goes through the kept elements, with the same scale. */
+    @Override
+    public float[] backward(float[] dy, int batch) {
+        if (!lastTraining) {
+            return dy;
+        }
+        int n = batch * features;
+        if (gradIn.length < n) {
+            gradIn = new float[n];
+        }
+        float[] dx = gradIn;
+        long key = lastKey;
+        compute.elementwise(n, (from, to) -> compute.kernels().dropout(key, threshold, scale, dy, dx, from, to));
+        return dx;
+    }
+}
