@@ -14,7 +14,12 @@ public final class LayerTypes {
     public static final Map<String, Set<String>> PARAMETERS = Map.of(
             "dense", Set.of("units", "init"),
             "relu", Set.of(),
-            "softmax", Set.of());
+            "softmax", Set.of(),
+            "conv2d", WindowSpec.CONV_PARAMETERS,
+            "maxPool2d", WindowSpec.POOL_PARAMETERS,
+            "avgPool2d", WindowSpec.POOL_PARAMETERS,
+            "globalAvgPool", Set.of(),
+            "flatten", Set.of());
 
     /** Values of the {@code init} parameter. */
     public static final Set<String> INITIALIZERS = Set.of("he", "xavier");
@@ -46,6 +51,9 @@ public final class LayerTypes {
                 throw new SpecException(where + ".init", "unknown initializer '" + init + "'; allowed: "
                         + new TreeSet<>(INITIALIZERS));
             }
+        }
+        if (WindowSpec.TYPES.contains(spec.type())) {
+            WindowSpec.parse(spec, index);
         }
     }
 
