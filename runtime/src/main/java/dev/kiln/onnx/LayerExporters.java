@@ -1,7 +1,12 @@
 package dev.kiln.onnx;
 
+import dev.kiln.nn.AvgPool2d;
+import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.Dense;
+import dev.kiln.nn.Flatten;
+import dev.kiln.nn.GlobalAvgPool;
 import dev.kiln.nn.Layer;
+import dev.kiln.nn.MaxPool2d;
 import dev.kiln.nn.Parameter;
 import dev.kiln.nn.Relu;
 import dev.kiln.nn.Softmax;
@@ -19,8 +24,14 @@ final class LayerExporters {
             Dense.class, (LayerExporter<Dense>) LayerExporters::dense,
             Relu.class, (LayerExporter<Relu>) (l, shape, in, out, prefix, g) -> g.node(prefix, "Relu", List.of(in), out),
             // From opset 13 Softmax normalizes along this one axis: the features of each sample.
-            Softmax.class, (LayerExporter<Softmax>) (l, shape, in, out, prefix, g) ->
-                    g.node(prefix, "Softmax", List.of(in), out, intAttr("axis", 1)));
+            Softmax.class, (LayerExporter<Softmax>) LayerExporters::softmax,
+            Conv2d.class, (LayerExporter<Conv2d>) SpatialExporters::conv2d,
+            MaxPool2d.class, (LayerExporter<MaxPool2d>) SpatialExporters::maxPool2d,
+            AvgPool2d.class, (LayerExporter<AvgPool2d>) SpatialExporters::avgPool2d,
+            GlobalAvgPool.class, (LayerExporter<GlobalAvgPool>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "GlobalAveragePool", List.of(in), out),
+            Flatten.class, (LayerExporter<Flatten>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "Flatten", List.of(in), out, intAttr("axis", 1)));
 
     private LayerExporters() {
     }
@@ -35,6 +46,19 @@ final class LayerExporters {
                     + BY_CLASS.keySet().stream().map(Class::getSimpleName).sorted().toList());
         }
         e.write(layer, inputShape, input, output, prefix, g);
+    }
+
+    /**
+     * Kiln's softmax spans all features of a sample; on an image-shaped input (say after
+     * {@code globalAvgPool}) ONNX's axis 1 would be the channels only, so flatten first.
+     */
+    private static void softmax(Softmax s, int[] shape, String in, String out, String prefix, GraphWriter g) {
+        String x = in;
+        if (shape.length > 1) {
+            x = prefix + "_flat";
+            g.node(prefix + "_flatten", "Flatten", List.of(in), x, intAttr("axis", 1));
+        }
+        g.node(prefix, "Softmax", List.of(x), out, intAttr("axis", 1));
     }
 
     /** {@code Gemm} with W stored {@code [in][out]}: Gemm's B without transposition. Gemm wants 2-D input. */
