@@ -13,10 +13,17 @@ import java.util.List;
  * <p>Computed as im2col + GEMM (see {@code convolution.md} for the measurements behind the
  * choice): per sample, {@code Y[F][P] = W[F][K] · col[K][P]} with {@code K = C·kh·kw} and
  * {@code P = outH·outW}. Work is split over samples for the forward pass and the input gradient,
- * and over filters for the weight and bias gradients, whose sums over the batch always run in
- * sample order: results are bit-identical at any thread count.
+ * and over rows of the (transposed) weight gradient and over filters for the bias gradient, whose
+ * sums over the batch always run in sample order: results are bit-identical at any thread count.
  */
 public final class Conv2d implements Layer {
+
+    /**
+     * From this many im2col rows ({@code C·kh·kw}) on, the weight gradient transposes dY first
+     * (see {@link #weightGradTransposed}); below, the transposition costs more than it saves
+     * (measured in convolution.md).
+     */
+    static final int TRANSPOSED_DW_MIN_K = 64;
 
     private final Compute compute;
     private final Window2d g;
@@ -31,6 +38,10 @@ public final class Conv2d implements Layer {
     /** im2col of every sample of the last training batch, kept for the weight gradient. */
     private float[] cols = new float[0];
     private boolean colsFresh;
+    /** The output gradient with each sample transposed to {@code [P][F]}, for the weight gradient. */
+    private float[] dyT = new float[0];
+    /** The weight gradient transposed, {@code [K][F]}, before it is copied into {@code [F][K]}. */
+    private final float[] dwT;
     /** One im2col-sized buffer per work chunk (never shared between threads at once). */
     private final List<float[]> scratch = new ArrayList<>();
 
@@ -49,6 +60,7 @@ public final class Conv2d implements Layer {
         this.inputGrad = inputGrad;
         this.weight = Parameter.of(name + ".weight", filters, window.channels(), window.kh(), window.kw());
         this.bias = withBias ? Parameter.of(name + ".bias", filters) : null;
+        this.dwT = new float[weight.size()];
     }
 
     /** Input geometry, window, stride and padding. */
@@ -149,15 +161,20 @@ public final class Conv2d implements Layer {
         }
         float[] col = cols;
         float[] dw = weight.grad();
-        float[] db = bias == null ? null : bias.grad();
-        // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ. Split over filters only; one
-        // chunk per thread, because every chunk streams the whole batch's im2col once.
-        int fGrain = Math.max(1, (filters + par.threads() - 1) / par.threads());
-        par.forRange(filters, fGrain, (from, to) -> {
-            for (int n = 0; n < batch; n++) {
-                k.gemm(false, true, from, to, kk, p, dy, n * outSize, p, col, n * colSize, p, dw, 0, kk, n > 0);
-            }
-            if (db != null) {
+        if (g.colRows() < TRANSPOSED_DW_MIN_K) {
+            // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ as dot products: with few
+            // rows of col (a first layer) transposing dY would cost more than the GEMM.
+            compute.rows(filters, (from, to) -> {
+                for (int n = 0; n < batch; n++) {
+                    k.gemm(false, true, from, to, kk, p, dy, n * outSize, p, col, n * colSize, p, dw, 0, kk, n > 0);
+                }
+            });
+        } else {
+            weightGradTransposed(dy, batch, col);
+        }
+        if (bias != null) {
+            float[] db = bias.grad();
+            par.forRange(filters, par.grainFor(filters, 1), (from, to) -> {
                 for (int f = from; f < to; f++) {
                     float s = 0f;
                     for (int n = 0; n < batch; n++) {
@@ -165,8 +182,8 @@ public final class Conv2d implements Layer {
                     }
                     db[f] = s;
                 }
-            }
-        });
+            });
+        }
         if (!inputGrad) {
             return null;
         }
@@ -186,6 +203,56 @@ public final class Conv2d implements Layer {
             }
         });
         return dx;
+    }
+
+    /**
+     * {@code dWᵀ[K][F] = sum over samples of col_n[K][P] · dY_nᵀ[P][F]}, then copied into
+     * {@code dW[F][K]}. With dY transposed (F·P floats per sample) the GEMM is the broadcast-FMA
+     * kind, about twice as fast here as dot products against col (convolution.md), and a split
+     * over the K rows reads only those rows of every col_n. Split over outputs only, summed over
+     * samples in order.
+     */
+    private void weightGradTransposed(float[] dy, int batch, float[] col) {
+        int p = g.outPlane();
+        int kk = g.colRows();
+        int outSize = filters * p;
+        int colSize = kk * p;
+        var k = compute.kernels();
+        var par = compute.parallel();
+        if (dyT.length < batch * outSize) {
+            dyT = new float[batch * outSize];
+        }
+        float[] dyt = dyT;
+        par.forRange(batch, par.grainFor(batch, 1), (from, to) -> {
+            for (int n = from; n < to; n++) {
+                transpose(dy, n * outSize, filters, p, dyt, n * outSize);
+            }
+        });
+        float[] dwt = dwT;
+        compute.rows(kk, (from, to) -> {
+            for (int n = 0; n < batch; n++) {
+                k.gemm(false, false, from, to, filters, p, col, n * colSize, p, dyt, n * outSize, filters, dwt, 0,
+                        filters, n > 0);
+            }
+        });
+        float[] dw = weight.grad();
+        par.forRange(filters, par.grainFor(filters, 1), (from, to) -> {
+            for (int f = from; f < to; f++) {
+                for (int r = 0; r < kk; r++) {
+                    dw[f * kk + r] = dwt[r * filters + f];
+                }
+            }
+        });
+    }
+
+    /** {@code dst[j][i] = src[i][j]} for a {@code rows × cols} matrix at the given offsets. */
+    private static void transpose(float[] src, int so, int rows, int cols, float[] dst, int dOff) {
+        for (int i = 0; i < rows; i++) {
+            int r = so + i * cols;
+            for (int j = 0; j < cols; j++) {
+                dst[dOff + j * rows + i] = src[r + j];
+            }
+        }
     }
 
     /** One buffer per chunk of {@code forRange(batch, grain)}; grows, never shrinks. */

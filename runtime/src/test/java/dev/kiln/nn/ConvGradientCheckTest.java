@@ -41,6 +41,10 @@ class ConvGradientCheckTest {
         check(LayerSpec.of("conv2d", "filters", "4", "kernel", "2x3", "stride", "2x1", "padding", "same"), new int[] {3, 6, 7});
         check(LayerSpec.of("conv2d", "filters", "2", "kernel", "3", "stride", "3x2", "padding", "2", "bias", "false"), odd);
         check(LayerSpec.of("conv2d", "filters", "3", "kernel", "1"), new int[] {4, 3, 3});
+        // 8·3·3 = 72 im2col rows: the weight gradient goes through the transposed-dY GEMM
+        assertTrue(8 * 3 * 3 >= Conv2d.TRANSPOSED_DW_MIN_K);
+        check(LayerSpec.of("conv2d", "filters", "5", "kernel", "3", "stride", "2", "padding", "same"), new int[] {8, 7, 6});
+        check(LayerSpec.of("conv2d", "filters", "3", "kernel", "3x4", "padding", "1x2", "bias", "false"), new int[] {6, 5, 6});
     }
 
     @Test
@@ -157,11 +161,14 @@ class ConvGradientCheckTest {
         }
     }
 
-    /** Forward and backward give the same bits with 1 and 3 threads, on the vector kernels. */
+    /**
+     * Forward and backward give the same bits with 1 and 3 threads, on the vector kernels; the
+     * second conv has 8·3·3 im2col rows, so both weight-gradient paths are covered.
+     */
     @Test
     void threadCountDoesNotChangeABit() {
         List<LayerSpec> specs = List.of(
-                LayerSpec.of("conv2d", "filters", "5", "kernel", "3", "padding", "same"),
+                LayerSpec.of("conv2d", "filters", "8", "kernel", "3", "padding", "same"),
                 LayerSpec.of("relu"),
                 LayerSpec.of("maxPool2d", "size", "2"),
                 LayerSpec.of("conv2d", "filters", "6", "kernel", "3", "stride", "2"),
