@@ -28,6 +28,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Run after {@code ./mvnw -pl runtime install}:
  * {@code java --add-modules jdk.incubator.vector -cp runtime/target/classes:runtime/target/test-classes dev.kiln.bench.ConvBench}
+ * (argument {@code pool}: only the pooling figures)
  */
 public final class ConvBench {
 
@@ -38,6 +39,10 @@ public final class ConvBench {
 
     public static void main(String[] args) {
         Kernels k = KernelProvider.get(System.out::println);
+        if (args.length > 0 && args[0].equals("pool")) {
+            pooling(k);
+            return;
+        }
         int[][] shapes = {{1, 28, 28, 32, 0}, {32, 26, 26, 64, 1}};
         for (int[] s : shapes) {
             Window2d g = new Window2d(s[0], s[1], s[2], 3, 3, 1, 1, 0, 0, 0, 0);
@@ -192,21 +197,37 @@ public final class ConvBench {
         }
     }
 
-    /** Max pooling 2x2 after the second conv (64x24x24), vector (gathers for stride 2) vs scalar. */
+    /** Max pooling 2x2 after the second conv (64x24x24), and 3x3 stride 1 same: vector vs scalar kernels. */
     private static void pooling(Kernels k) {
-        Window2d g = new Window2d(64, 24, 24, 2, 2, 2, 2, 0, 0, 0, 0);
+        pooling(k, new Window2d(64, 24, 24, 2, 2, 2, 2, 0, 0, 0, 0));
+        pooling(k, new Window2d(64, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1));
+    }
+
+    private static void pooling(Kernels k, Window2d g) {
         Kernels scalar = new dev.kiln.kernels.ScalarKernels();
-        float[] x = random(BATCH * 64 * 576, 6);
-        float[] y = new float[BATCH * 64 * 144];
+        int in = g.channels() * g.inPlane();
+        int out = g.channels() * g.outPlane();
+        float[] x = random(BATCH * in, 6);
+        float[] y = new float[BATCH * out];
         int[] arg = new int[y.length];
         double v = time(i -> {
             for (int n = 0; n < BATCH; n++) {
-                k.maxPool(x, n * 64 * 576, g, y, n * 64 * 144, arg, n * 64 * 144);
+                k.maxPool(x, n * in, g, y, n * out, arg, n * out);
             }
         });
         double s = time(i -> {
             for (int n = 0; n < BATCH; n++) {
-                scalar.maxPool(x, n * 64 * 576, g, y, n * 64 * 144, arg, n * 64 * 144);
+                scalar.maxPool(x, n * in, g, y, n * out, arg, n * out);
+            }
+        });
+        double av = time(i -> {
+            for (int n = 0; n < BATCH; n++) {
+                k.avgPool(x, n * in, g, y, n * out);
+            }
+        });
+        double as = time(i -> {
+            for (int n = 0; n < BATCH; n++) {
+                scalar.avgPool(x, n * in, g, y, n * out);
             }
         });
         try (Parallel p = new Parallel(1)) {
@@ -216,8 +237,9 @@ public final class ConvBench {
                 layer.forward(x, BATCH, true);
                 layer.backward(dy, BATCH);
             });
-            System.out.printf(Locale.ROOT, "%n== maxPool 2x2 on 64x24x24, batch %d, 1 thread: %s kernel %.2f ms, scalar kernel %.2f ms; "
-                    + "layer forward+backward %.2f ms%n", BATCH, k.name(), v, s, both);
+            System.out.printf(Locale.ROOT, "%n== pooling %s, batch %d, 1 thread: maxPool %s kernel %.2f ms, scalar %.2f ms; "
+                    + "avgPool %s %.2f ms, scalar %.2f ms; MaxPool2d layer forward+backward %.2f ms%n",
+                    g, BATCH, k.name(), v, s, k.name(), av, as, both);
         }
     }
 
