@@ -18,8 +18,19 @@ public interface Kernels {
      * Rows {@code [rowFrom, rowTo)} of {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when
      * {@code accumulate}.
      */
+    default void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
+                      float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+        gemm(transA, transB, rowFrom, rowTo, n, k, a, 0, lda, b, 0, ldb, c, 0, ldc, accumulate);
+    }
+
+    /**
+     * As {@link #gemm(boolean, boolean, int, int, int, int, float[], int, float[], int, float[], int, boolean)}
+     * with each matrix starting at an offset into its array, so one sample of a batch can be a
+     * GEMM operand without copying.
+     */
     void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
-              float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate);
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+              boolean accumulate);
 
     /** Adds {@code bias[j]} to every row of {@code c[rows][n]} for rows {@code [rowFrom,rowTo)}. */
     void addRowVector(float[] c, int rowFrom, int rowTo, int n, float[] bias);
@@ -97,4 +108,38 @@ public interface Kernels {
 
     /** One SGD-with-momentum step: {@code vel = mu vel + g; p -= lr vel} (plain SGD when mu = 0). */
     void sgd(float[] p, float[] g, float[] vel, int from, int to, float lr, float mu);
+
+    /**
+     * Unfolds one sample {@code [C][H][W]} at {@code x[xOff]} into {@code col[colOff]} as the
+     * matrix {@code [C·kh·kw][outH·outW]}: row {@code (c·kh + i)·kw + j} holds the input element
+     * under window position {@code (i, j)} of channel {@code c} for every output position, and 0
+     * where the window reads padding. Convolution is then one GEMM with the weights
+     * {@code [filters][C·kh·kw]}.
+     */
+    void im2col(float[] x, int xOff, Window2d g, float[] col, int colOff);
+
+    /**
+     * The adjoint of {@link #im2col}: overwrites one sample {@code dx[dxOff, dxOff + C·H·W)} with
+     * the sum, per input element, of the {@code col} entries that {@code im2col} copied from it.
+     */
+    void col2im(float[] col, int colOff, Window2d g, float[] dx, int dxOff);
+
+    /**
+     * Max pooling of one sample (all channels), padding ignored. {@code arg[argOff + o]} receives,
+     * for output {@code o}, the index within the sample of the first maximum in window scan order
+     * (row by row), which the backward pass routes the gradient to.
+     */
+    void maxPool(float[] x, int xOff, Window2d g, float[] y, int yOff, int[] arg, int argOff);
+
+    /**
+     * Average pooling of one sample over the in-bounds elements of each window (ONNX
+     * {@code count_include_pad = 0}).
+     */
+    void avgPool(float[] x, int xOff, Window2d g, float[] y, int yOff);
+
+    /** The adjoint of {@link #avgPool}: overwrites one sample of {@code dx} from {@code dy}. */
+    void avgPoolBackward(float[] dy, int dyOff, Window2d g, float[] dx, int dxOff);
+
+    /** The sum of {@code a[from, to)}. */
+    float sum(float[] a, int from, int to);
 }

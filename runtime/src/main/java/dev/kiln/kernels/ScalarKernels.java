@@ -10,7 +10,8 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
-                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                     boolean accumulate) {
         int ars = transA ? 1 : lda;
         int acs = transA ? lda : 1;
         int brs = transB ? 1 : ldb;
@@ -19,9 +20,10 @@ public final class ScalarKernels implements Kernels {
             for (int j = 0; j < n; j++) {
                 float s = 0f;
                 for (int p = 0; p < k; p++) {
-                    s = Math.fma(a[i * ars + p * acs], b[p * brs + j * bcs], s);
+                    s = Math.fma(a[aOff + i * ars + p * acs], b[bOff + p * brs + j * bcs], s);
                 }
-                c[i * ldc + j] = accumulate ? c[i * ldc + j] + s : s;
+                int ci = cOff + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + s : s;
             }
         }
     }
@@ -227,5 +229,132 @@ public final class ScalarKernels implements Kernels {
             vel[i] = vi;
             p[i] -= lr * vi;
         }
+    }
+
+    @Override
+    public void im2col(float[] x, int xOff, Window2d g, float[] col, int colOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW();
+        int row = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ki = 0; ki < g.kh(); ki++) {
+                for (int kj = 0; kj < g.kw(); kj++, row++) {
+                    int o = colOff + row * oh * ow;
+                    for (int y = 0; y < oh; y++) {
+                        int ih = y * g.sh() - g.padTop() + ki;
+                        for (int xo = 0; xo < ow; xo++) {
+                            int iw = xo * g.sw() - g.padLeft() + kj;
+                            col[o++] = ih >= 0 && ih < h && iw >= 0 && iw < w ? x[xOff + (c * h + ih) * w + iw] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(float[] col, int colOff, Window2d g, float[] dx, int dxOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW();
+        java.util.Arrays.fill(dx, dxOff, dxOff + g.channels() * h * w, 0f);
+        int row = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ki = 0; ki < g.kh(); ki++) {
+                for (int kj = 0; kj < g.kw(); kj++, row++) {
+                    int o = colOff + row * oh * ow;
+                    for (int y = 0; y < oh; y++) {
+                        int ih = y * g.sh() - g.padTop() + ki;
+                        for (int xo = 0; xo < ow; xo++, o++) {
+                            int iw = xo * g.sw() - g.padLeft() + kj;
+                            if (ih >= 0 && ih < h && iw >= 0 && iw < w) {
+                                dx[dxOff + (c * h + ih) * w + iw] += col[o];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPool(float[] x, int xOff, Window2d g, float[] y, int yOff, int[] arg, int argOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW();
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int yo = 0; yo < oh; yo++) {
+                int h0 = Math.max(0, yo * g.sh() - g.padTop());
+                int h1 = Math.min(h, yo * g.sh() - g.padTop() + g.kh());
+                for (int xo = 0; xo < ow; xo++, o++) {
+                    int w0 = Math.max(0, xo * g.sw() - g.padLeft());
+                    int w1 = Math.min(w, xo * g.sw() - g.padLeft() + g.kw());
+                    int best = (c * h + h0) * w + w0;
+                    float m = x[xOff + best];
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            int i = (c * h + ih) * w + iw;
+                            if (x[xOff + i] > m) {
+                                m = x[xOff + i];
+                                best = i;
+                            }
+                        }
+                    }
+                    y[yOff + o] = m;
+                    arg[argOff + o] = best;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void avgPool(float[] x, int xOff, Window2d g, float[] y, int yOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW();
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int yo = 0; yo < oh; yo++) {
+                int h0 = Math.max(0, yo * g.sh() - g.padTop());
+                int h1 = Math.min(h, yo * g.sh() - g.padTop() + g.kh());
+                for (int xo = 0; xo < ow; xo++, o++) {
+                    int w0 = Math.max(0, xo * g.sw() - g.padLeft());
+                    int w1 = Math.min(w, xo * g.sw() - g.padLeft() + g.kw());
+                    float s = 0f;
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            s += x[xOff + (c * h + ih) * w + iw];
+                        }
+                    }
+                    y[yOff + o] = s / ((h1 - h0) * (w1 - w0));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void avgPoolBackward(float[] dy, int dyOff, Window2d g, float[] dx, int dxOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW();
+        java.util.Arrays.fill(dx, dxOff, dxOff + g.channels() * h * w, 0f);
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int yo = 0; yo < oh; yo++) {
+                int h0 = Math.max(0, yo * g.sh() - g.padTop());
+                int h1 = Math.min(h, yo * g.sh() - g.padTop() + g.kh());
+                for (int xo = 0; xo < ow; xo++, o++) {
+                    int w0 = Math.max(0, xo * g.sw() - g.padLeft());
+                    int w1 = Math.min(w, xo * g.sw() - g.padLeft() + g.kw());
+                    float d = dy[dyOff + o] / ((h1 - h0) * (w1 - w0));
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            dx[dxOff + (c * h + ih) * w + iw] += d;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public float sum(float[] a, int from, int to) {
+        float s = 0f;
+        for (int i = from; i < to; i++) {
+            s += a[i];
+        }
+        return s;
     }
 }

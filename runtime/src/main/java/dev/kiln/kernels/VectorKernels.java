@@ -21,7 +21,7 @@ public final class VectorKernels implements Kernels {
     private static final int L = F.length();
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    /** Ints with as many lanes as {@link #F}, for the dropout hash. */
+    /** Ints with as many lanes as {@link #F}: the dropout hash and argmax indices that follow float masks. */
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
 
@@ -37,11 +37,13 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
-                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                     boolean accumulate) {
         if (transB) {
-            gemmDot(transA, rowFrom, rowTo, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            gemmDot(transA, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
-            gemmAxpy(transA ? 1 : lda, transA ? lda : 1, rowFrom, rowTo, n, k, a, b, ldb, c, ldc, accumulate);
+            gemmAxpy(transA ? 1 : lda, transA ? lda : 1, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc,
+                    accumulate);
         }
     }
 
@@ -50,10 +52,11 @@ public final class VectorKernels implements Kernels {
      * C rows. Blocks of 4 rows × 2 vectors keep 8 accumulators in registers.
      */
     private static void gemmAxpy(int ars, int acs, int rowFrom, int rowTo, int n, int k,
-                                 float[] a, float[] b, int ldb, float[] c, int ldc, boolean acc) {
+                                 float[] a, int aOff, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                 boolean acc) {
         int i = rowFrom;
         for (; i + 4 <= rowTo; i += 4) {
-            int a0 = i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+            int a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
                 FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
@@ -61,7 +64,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
                 FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
                 for (int p = 0; p < k; p++) {
-                    int bo = p * ldb + j;
+                    int bo = bOff + p * ldb + j;
                     FloatVector b0 = FloatVector.fromArray(F, b, bo);
                     FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
                     int po = p * acs;
@@ -78,39 +81,40 @@ public final class VectorKernels implements Kernels {
                     c30 = x3.fma(b0, c30);
                     c31 = x3.fma(b1, c31);
                 }
-                store(c00, c, i * ldc + j, acc);
-                store(c01, c, i * ldc + j + L, acc);
-                store(c10, c, (i + 1) * ldc + j, acc);
-                store(c11, c, (i + 1) * ldc + j + L, acc);
-                store(c20, c, (i + 2) * ldc + j, acc);
-                store(c21, c, (i + 2) * ldc + j + L, acc);
-                store(c30, c, (i + 3) * ldc + j, acc);
-                store(c31, c, (i + 3) * ldc + j + L, acc);
+                int c0 = cOff + i * ldc + j;
+                store(c00, c, c0, acc);
+                store(c01, c, c0 + L, acc);
+                store(c10, c, c0 + ldc, acc);
+                store(c11, c, c0 + ldc + L, acc);
+                store(c20, c, c0 + 2 * ldc, acc);
+                store(c21, c, c0 + 2 * ldc + L, acc);
+                store(c30, c, c0 + 3 * ldc, acc);
+                store(c31, c, c0 + 3 * ldc + L, acc);
             }
             for (int r = i; r < i + 4; r++) {
-                rowTail(r * ars, acs, j, n, k, a, b, ldb, c, r * ldc, acc);
+                rowTail(aOff + r * ars, acs, j, n, k, a, b, bOff, ldb, c, cOff + r * ldc, acc);
             }
         }
         for (; i < rowTo; i++) {
-            rowTail(i * ars, acs, 0, n, k, a, b, ldb, c, i * ldc, acc);
+            rowTail(aOff + i * ars, acs, 0, n, k, a, b, bOff, ldb, c, cOff + i * ldc, acc);
         }
     }
 
     /** One C row from column {@code j0}: one vector at a time, then scalar columns. */
-    private static void rowTail(int ao, int acs, int j0, int n, int k, float[] a, float[] b, int ldb,
+    private static void rowTail(int ao, int acs, int j0, int n, int k, float[] a, float[] b, int bOff, int ldb,
                                 float[] c, int co, boolean acc) {
         int j = j0;
         for (; j + L <= n; j += L) {
             FloatVector s = FloatVector.zero(F);
             for (int p = 0; p < k; p++) {
-                s = FloatVector.broadcast(F, a[ao + p * acs]).fma(FloatVector.fromArray(F, b, p * ldb + j), s);
+                s = FloatVector.broadcast(F, a[ao + p * acs]).fma(FloatVector.fromArray(F, b, bOff + p * ldb + j), s);
             }
             store(s, c, co + j, acc);
         }
         for (; j < n; j++) {
             float s = 0f;
             for (int p = 0; p < k; p++) {
-                s = Math.fma(a[ao + p * acs], b[p * ldb + j], s);
+                s = Math.fma(a[ao + p * acs], b[bOff + p * ldb + j], s);
             }
             c[co + j] = acc ? c[co + j] + s : s;
         }
@@ -128,18 +132,19 @@ public final class VectorKernels implements Kernels {
      * of two contiguous runs when A is untransposed. Blocks of 1 row × 4 columns share the A loads.
      */
     private static void gemmDot(boolean transA, int rowFrom, int rowTo, int n, int k,
-                                float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean acc) {
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
+                                int ldc, boolean acc) {
         if (transA) {
             // Not used by the layers; keep it correct rather than fast.
-            new ScalarKernels().gemm(true, true, rowFrom, rowTo, n, k, a, lda, b, ldb, c, ldc, acc);
+            new ScalarKernels().gemm(true, true, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
             return;
         }
         int kv = k - k % L;
         for (int i = rowFrom; i < rowTo; i++) {
-            int ao = i * lda;
+            int ao = aOff + i * lda;
             int j = 0;
             for (; j + 4 <= n; j += 4) {
-                int b0 = j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
                 FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
                 for (int p = 0; p < kv; p += L) {
@@ -149,18 +154,19 @@ public final class VectorKernels implements Kernels {
                     s2 = x.fma(FloatVector.fromArray(F, b, b2 + p), s2);
                     s3 = x.fma(FloatVector.fromArray(F, b, b3 + p), s3);
                 }
-                dotStore(s0, a, ao, b, b0, kv, k, c, i * ldc + j, acc);
-                dotStore(s1, a, ao, b, b1, kv, k, c, i * ldc + j + 1, acc);
-                dotStore(s2, a, ao, b, b2, kv, k, c, i * ldc + j + 2, acc);
-                dotStore(s3, a, ao, b, b3, kv, k, c, i * ldc + j + 3, acc);
+                int co = cOff + i * ldc + j;
+                dotStore(s0, a, ao, b, b0, kv, k, c, co, acc);
+                dotStore(s1, a, ao, b, b1, kv, k, c, co + 1, acc);
+                dotStore(s2, a, ao, b, b2, kv, k, c, co + 2, acc);
+                dotStore(s3, a, ao, b, b3, kv, k, c, co + 3, acc);
             }
             for (; j < n; j++) {
-                int bo = j * ldb;
+                int bo = bOff + j * ldb;
                 FloatVector s = FloatVector.zero(F);
                 for (int p = 0; p < kv; p += L) {
                     s = FloatVector.fromArray(F, a, ao + p).fma(FloatVector.fromArray(F, b, bo + p), s);
                 }
-                dotStore(s, a, ao, b, bo, kv, k, c, i * ldc + j, acc);
+                dotStore(s, a, ao, b, bo, kv, k, c, cOff + i * ldc + j, acc);
             }
         }
     }
@@ -611,5 +617,279 @@ public final class VectorKernels implements Kernels {
             vel[i] = vi;
             p[i] -= lr * vi;
         }
+    }
+
+    /**
+     * Copies whole runs: for each window offset and output row, the output columns that read
+     * inside the input form one run, contiguous in the input when the horizontal stride is 1.
+     */
+    @Override
+    public void im2col(float[] x, int xOff, Window2d g, float[] col, int colOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw();
+        int row = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ki = 0; ki < g.kh(); ki++) {
+                for (int kj = 0; kj < g.kw(); kj++, row++) {
+                    int x0 = Math.min(ow, g.firstInsideX(kj));
+                    int x1 = Math.max(x0, g.endInsideX(kj));
+                    int o = colOff + row * oh * ow;
+                    for (int y = 0; y < oh; y++, o += ow) {
+                        int ih = y * g.sh() - g.padTop() + ki;
+                        if (ih < 0 || ih >= h) {
+                            java.util.Arrays.fill(col, o, o + ow, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(col, o, o + x0, 0f);
+                        int src = xOff + (c * h + ih) * w + x0 * sw - g.padLeft() + kj;
+                        if (sw == 1) {
+                            System.arraycopy(x, src, col, o + x0, x1 - x0);
+                        } else {
+                            for (int xo = x0; xo < x1; xo++, src += sw) {
+                                col[o + xo] = x[src];
+                            }
+                        }
+                        java.util.Arrays.fill(col, o + x1, o + ow, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Same loop order as the scalar reference, so every input element receives its terms in the
+     * same order and the result is bit-identical; runs are added a vector at a time.
+     */
+    @Override
+    public void col2im(float[] col, int colOff, Window2d g, float[] dx, int dxOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw();
+        java.util.Arrays.fill(dx, dxOff, dxOff + g.channels() * h * w, 0f);
+        int row = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ki = 0; ki < g.kh(); ki++) {
+                for (int kj = 0; kj < g.kw(); kj++, row++) {
+                    int x0 = Math.min(ow, g.firstInsideX(kj));
+                    int x1 = Math.max(x0, g.endInsideX(kj));
+                    int o = colOff + row * oh * ow;
+                    for (int y = 0; y < oh; y++, o += ow) {
+                        int ih = y * g.sh() - g.padTop() + ki;
+                        if (ih < 0 || ih >= h) {
+                            continue;
+                        }
+                        int d = dxOff + (c * h + ih) * w + x0 * sw - g.padLeft() + kj;
+                        int s = o + x0;
+                        int n = x1 - x0;
+                        if (sw == 1) {
+                            int i = 0;
+                            for (; i + L <= n; i += L) {
+                                FloatVector.fromArray(F, dx, d + i).add(FloatVector.fromArray(F, col, s + i))
+                                        .intoArray(dx, d + i);
+                            }
+                            for (; i < n; i++) {
+                                dx[d + i] += col[s + i];
+                            }
+                        } else {
+                            for (int i = 0; i < n; i++, d += sw) {
+                                dx[d] += col[s + i];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Lane offsets {@code 0, sw, 2·sw, ...}: lane {@code i} handles output column {@code x + i}. */
+    private static int[] strideMap(int sw) {
+        int[] m = new int[L];
+        for (int i = 0; i < L; i++) {
+            m[i] = i * sw;
+        }
+        return m;
+    }
+
+    /** Input elements {@code x[off + map[i]]}: a plain load when the stride is 1, a gather otherwise. */
+    private static FloatVector load(float[] x, int off, int sw, int[] map) {
+        return sw == 1 ? FloatVector.fromArray(F, x, off) : FloatVector.fromArray(F, x, off, map, 0);
+    }
+
+    /**
+     * Output columns whose window lies wholly inside the input are done {@link #L} at a time,
+     * comparing in the scalar reference's scan order with the same strict {@code >}, so the
+     * maxima and their indices are bit-identical; the padded edges use the scalar code.
+     */
+    @Override
+    public void maxPool(float[] x, int xOff, Window2d g, float[] y, int yOff, int[] arg, int argOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw(), kw = g.kw();
+        int xi0 = Math.min(ow, g.firstInsideX(0));
+        int xi1 = Math.max(xi0, g.endInsideX(kw - 1));
+        int[] map = strideMap(sw);
+        IntVector lanes = IntVector.fromArray(I, map, 0);
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int yo = 0; yo < oh; yo++, o += ow) {
+                int h0 = Math.max(0, yo * g.sh() - g.padTop());
+                int h1 = Math.min(h, yo * g.sh() - g.padTop() + g.kh());
+                int xo = 0;
+                for (; xo < xi0; xo++) {
+                    maxPoolOne(x, xOff, g, c, h0, h1, xo, y, yOff + o + xo, arg, argOff + o + xo);
+                }
+                for (; xo + L <= xi1; xo += L) {
+                    int first = (c * h + h0) * w + xo * sw - g.padLeft();
+                    FloatVector best = load(x, xOff + first, sw, map);
+                    IntVector at = IntVector.broadcast(I, first).add(lanes);
+                    for (int ih = h0; ih < h1; ih++) {
+                        int rowStart = (c * h + ih) * w + xo * sw - g.padLeft();
+                        for (int kj = ih == h0 ? 1 : 0; kj < kw; kj++) {
+                            FloatVector v = load(x, xOff + rowStart + kj, sw, map);
+                            VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+                            best = best.blend(v, gt);
+                            at = at.blend(IntVector.broadcast(I, rowStart + kj).add(lanes), gt.cast(I));
+                        }
+                    }
+                    best.intoArray(y, yOff + o + xo);
+                    at.intoArray(arg, argOff + o + xo);
+                }
+                for (; xo < ow; xo++) {
+                    maxPoolOne(x, xOff, g, c, h0, h1, xo, y, yOff + o + xo, arg, argOff + o + xo);
+                }
+            }
+        }
+    }
+
+    private static void maxPoolOne(float[] x, int xOff, Window2d g, int c, int h0, int h1, int xo,
+                                   float[] y, int yAt, int[] arg, int argAt) {
+        int h = g.inH(), w = g.inW();
+        int w0 = Math.max(0, xo * g.sw() - g.padLeft());
+        int w1 = Math.min(w, xo * g.sw() - g.padLeft() + g.kw());
+        int best = (c * h + h0) * w + w0;
+        float m = x[xOff + best];
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                int i = (c * h + ih) * w + iw;
+                if (x[xOff + i] > m) {
+                    m = x[xOff + i];
+                    best = i;
+                }
+            }
+        }
+        y[yAt] = m;
+        arg[argAt] = best;
+    }
+
+    /** Interior columns a vector at a time, summed in the scalar order: bit-identical results. */
+    @Override
+    public void avgPool(float[] x, int xOff, Window2d g, float[] y, int yOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw(), kw = g.kw();
+        int xi0 = Math.min(ow, g.firstInsideX(0));
+        int xi1 = Math.max(xi0, g.endInsideX(kw - 1));
+        int[] map = strideMap(sw);
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int yo = 0; yo < oh; yo++, o += ow) {
+                int h0 = Math.max(0, yo * g.sh() - g.padTop());
+                int h1 = Math.min(h, yo * g.sh() - g.padTop() + g.kh());
+                int xo = 0;
+                for (; xo < xi0; xo++) {
+                    y[yOff + o + xo] = avgPoolOne(x, xOff, g, c, h0, h1, xo);
+                }
+                float count = (h1 - h0) * kw;
+                for (; xo + L <= xi1; xo += L) {
+                    FloatVector s = FloatVector.zero(F);
+                    for (int ih = h0; ih < h1; ih++) {
+                        int rowStart = xOff + (c * h + ih) * w + xo * sw - g.padLeft();
+                        for (int kj = 0; kj < kw; kj++) {
+                            s = s.add(load(x, rowStart + kj, sw, map));
+                        }
+                    }
+                    s.div(count).intoArray(y, yOff + o + xo);
+                }
+                for (; xo < ow; xo++) {
+                    y[yOff + o + xo] = avgPoolOne(x, xOff, g, c, h0, h1, xo);
+                }
+            }
+        }
+    }
+
+    private static float avgPoolOne(float[] x, int xOff, Window2d g, int c, int h0, int h1, int xo) {
+        int h = g.inH(), w = g.inW();
+        int w0 = Math.max(0, xo * g.sw() - g.padLeft());
+        int w1 = Math.min(w, xo * g.sw() - g.padLeft() + g.kw());
+        float s = 0f;
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                s += x[xOff + (c * h + ih) * w + iw];
+            }
+        }
+        return s / ((h1 - h0) * (w1 - w0));
+    }
+
+    /**
+     * Interior columns a vector at a time; lanes of one step write distinct elements, so a
+     * gather-add-scatter is safe. Where windows overlap, an element's terms arrive in another
+     * order than in the scalar reference (last bits may differ); the order never depends on
+     * threads.
+     */
+    @Override
+    public void avgPoolBackward(float[] dy, int dyOff, Window2d g, float[] dx, int dxOff) {
+        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw(), kw = g.kw();
+        java.util.Arrays.fill(dx, dxOff, dxOff + g.channels() * h * w, 0f);
+        int xi0 = Math.min(ow, g.firstInsideX(0));
+        int xi1 = Math.max(xi0, g.endInsideX(kw - 1));
+        int[] map = strideMap(sw);
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int yo = 0; yo < oh; yo++, o += ow) {
+                int h0 = Math.max(0, yo * g.sh() - g.padTop());
+                int h1 = Math.min(h, yo * g.sh() - g.padTop() + g.kh());
+                int xo = 0;
+                for (; xo < xi0; xo++) {
+                    avgPoolBackOne(dy[dyOff + o + xo], g, c, h0, h1, xo, dx, dxOff);
+                }
+                float count = (h1 - h0) * kw;
+                for (; xo + L <= xi1; xo += L) {
+                    FloatVector d = FloatVector.fromArray(F, dy, dyOff + o + xo).div(count);
+                    for (int ih = h0; ih < h1; ih++) {
+                        int rowStart = dxOff + (c * h + ih) * w + xo * sw - g.padLeft();
+                        for (int kj = 0; kj < kw; kj++) {
+                            int at = rowStart + kj;
+                            if (sw == 1) {
+                                FloatVector.fromArray(F, dx, at).add(d).intoArray(dx, at);
+                            } else {
+                                FloatVector.fromArray(F, dx, at, map, 0).add(d).intoArray(dx, at, map, 0);
+                            }
+                        }
+                    }
+                }
+                for (; xo < ow; xo++) {
+                    avgPoolBackOne(dy[dyOff + o + xo], g, c, h0, h1, xo, dx, dxOff);
+                }
+            }
+        }
+    }
+
+    private static void avgPoolBackOne(float dyv, Window2d g, int c, int h0, int h1, int xo, float[] dx, int dxOff) {
+        int h = g.inH(), w = g.inW();
+        int w0 = Math.max(0, xo * g.sw() - g.padLeft());
+        int w1 = Math.min(w, xo * g.sw() - g.padLeft() + g.kw());
+        float d = dyv / ((h1 - h0) * (w1 - w0));
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                dx[dxOff + (c * h + ih) * w + iw] += d;
+            }
+        }
+    }
+
+    @Override
+    public float sum(float[] a, int from, int to) {
+        int i = from;
+        FloatVector s = FloatVector.zero(F);
+        for (; i + L <= to; i += L) {
+            s = s.add(FloatVector.fromArray(F, a, i));
+        }
+        float r = s.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            r += a[i];
+        }
+        return r;
     }
 }

@@ -1,11 +1,16 @@
 package dev.kiln.onnx;
 
+import dev.kiln.nn.AvgPool2d;
 import dev.kiln.nn.BatchNorm;
+import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.Dense;
 import dev.kiln.nn.DropConnect;
 import dev.kiln.nn.Dropout;
+import dev.kiln.nn.Flatten;
+import dev.kiln.nn.GlobalAvgPool;
 import dev.kiln.nn.Layer;
 import dev.kiln.nn.LeakyRelu;
+import dev.kiln.nn.MaxPool2d;
 import dev.kiln.nn.Parameter;
 import dev.kiln.nn.Relu;
 import dev.kiln.nn.Sigmoid;
@@ -27,8 +32,7 @@ final class LayerExporters {
             Map.entry(Relu.class, (LayerExporter<Relu>) (l, shape, in, out, prefix, g) ->
                     g.node(prefix, "Relu", List.of(in), out)),
             // From opset 13 Softmax normalizes along this one axis: the features of each sample.
-            Map.entry(Softmax.class, (LayerExporter<Softmax>) (l, shape, in, out, prefix, g) ->
-                    g.node(prefix, "Softmax", List.of(in), out, intAttr("axis", 1))),
+            Map.entry(Softmax.class, (LayerExporter<Softmax>) LayerExporters::softmax),
             Map.entry(LeakyRelu.class, (LayerExporter<LeakyRelu>) (l, shape, in, out, prefix, g) ->
                     g.node(prefix, "LeakyRelu", List.of(in), out, floatAttr("alpha", l.alpha()))),
             Map.entry(Tanh.class, (LayerExporter<Tanh>) (l, shape, in, out, prefix, g) ->
@@ -41,7 +45,14 @@ final class LayerExporters {
             // At inference DropConnect is a plain dense layer.
             Map.entry(DropConnect.class, (LayerExporter<DropConnect>) (d, shape, in, out, prefix, g) ->
                     gemm(d.weight(), d.bias(), d.inputs(), d.outputs(), shape, in, out, prefix, g)),
-            Map.entry(BatchNorm.class, (LayerExporter<BatchNorm>) LayerExporters::batchNorm));
+            Map.entry(BatchNorm.class, (LayerExporter<BatchNorm>) LayerExporters::batchNorm),
+            Map.entry(Conv2d.class, (LayerExporter<Conv2d>) SpatialExporters::conv2d),
+            Map.entry(MaxPool2d.class, (LayerExporter<MaxPool2d>) SpatialExporters::maxPool2d),
+            Map.entry(AvgPool2d.class, (LayerExporter<AvgPool2d>) SpatialExporters::avgPool2d),
+            Map.entry(GlobalAvgPool.class, (LayerExporter<GlobalAvgPool>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "GlobalAveragePool", List.of(in), out)),
+            Map.entry(Flatten.class, (LayerExporter<Flatten>) (l, shape, in, out, prefix, g) ->
+                    g.node(prefix, "Flatten", List.of(in), out, intAttr("axis", 1))));
 
     private LayerExporters() {
     }
@@ -56,6 +67,19 @@ final class LayerExporters {
                     + BY_CLASS.keySet().stream().map(Class::getSimpleName).sorted().toList());
         }
         e.write(layer, inputShape, input, output, prefix, g);
+    }
+
+    /**
+     * Kiln's softmax spans all features of a sample; on an image-shaped input (say after
+     * {@code globalAvgPool}) ONNX's axis 1 would be the channels only, so flatten first.
+     */
+    private static void softmax(Softmax s, int[] shape, String in, String out, String prefix, GraphWriter g) {
+        String x = in;
+        if (shape.length > 1) {
+            x = prefix + "_flat";
+            g.node(prefix + "_flatten", "Flatten", List.of(in), x, intAttr("axis", 1));
+        }
+        g.node(prefix, "Softmax", List.of(x), out, intAttr("axis", 1));
     }
 
     /** {@code Gemm} with W stored {@code [in][out]}: Gemm's B without transposition. Gemm wants 2-D input. */

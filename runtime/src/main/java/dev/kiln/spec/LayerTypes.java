@@ -20,7 +20,12 @@ public final class LayerTypes {
             Map.entry("sigmoid", Set.of()),
             Map.entry("dropout", Set.of("rate")),
             Map.entry("dropConnect", Set.of("units", "rate", "init")),
-            Map.entry("batchNorm", Set.of("momentum", "epsilon")));
+            Map.entry("batchNorm", Set.of("momentum", "epsilon")),
+            Map.entry("conv2d", WindowSpec.CONV_PARAMETERS),
+            Map.entry("maxPool2d", WindowSpec.POOL_PARAMETERS),
+            Map.entry("avgPool2d", WindowSpec.POOL_PARAMETERS),
+            Map.entry("globalAvgPool", Set.of()),
+            Map.entry("flatten", Set.of()));
 
     /** Default slope of {@code leakyRelu} for negative inputs. */
     public static final double LEAKY_RELU_ALPHA = 0.01;
@@ -59,6 +64,9 @@ public final class LayerTypes {
                 throw new SpecException(where + ".init", "unknown initializer '" + init + "'; allowed: "
                         + new TreeSet<>(INITIALIZERS));
             }
+        }
+        if (WindowSpec.TYPES.contains(spec.type())) {
+            WindowSpec.parse(spec, index);
         }
         checkRegularization(spec, index);
     }

@@ -1,0 +1,275 @@
+package dev.kiln.nn;
+
+import dev.kiln.kernels.Window2d;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Two-dimensional convolution (cross-correlation, as in ONNX {@code Conv} with {@code group = 1}
+ * and no dilation) of {@code [C][H][W]} samples with {@code filters} kernels, weights stored
+ * {@code [filters][C][kh][kw]} (ONNX's {@code W}).
+ *
+ * <p>Computed as im2col + GEMM (see {@code convolution.md} for the measurements behind the
+ * choice): per sample, {@code Y[F][P] = W[F][K] · col[K][P]} with {@code K = C·kh·kw} and
+ * {@code P = outH·outW}. Work is split over samples for the forward pass and the input gradient,
+ * and over rows of the (transposed) weight gradient and over filters for the bias gradient, whose
+ * sums over the batch always run in sample order: results are bit-identical at any thread count.
+ */
+public final class Conv2d implements Layer {
+
+    /**
+     * From this many im2col rows ({@code C·kh·kw}) on, the weight gradient transposes dY first
+     * (see {@link #weightGradTransposed}); below, the transposition costs more than it saves
+     * (measured in convolution.md).
+     */
+    static final int TRANSPOSED_DW_MIN_K = 64;
+
+    private final Compute compute;
+    private final Window2d g;
+    private final int filters;
+    private final boolean inputGrad;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    private float[] input;
+    private float[] output = new float[0];
+    private float[] gradIn = new float[0];
+    /** im2col of every sample of the last training batch, kept for the weight gradient. */
+    private float[] cols = new float[0];
+    private boolean colsFresh;
+    /** The output gradient with each sample transposed to {@code [P][F]}, for the weight gradient. */
+    private float[] dyT = new float[0];
+    /** The weight gradient transposed, {@code [K][F]}, before it is copied into {@code [F][K]}. */
+    private final float[] dwT;
+    /** One im2col-sized buffer per work chunk (never shared between threads at once). */
+    private final List<float[]> scratch = new ArrayList<>();
+
+    /**
+     * @param name      parameter name prefix, e.g. {@code layer0_conv2d}
+     * @param window    input geometry, window, stride and padding
+     * @param filters   output channels
+     * @param withBias  whether there is a per-filter bias
+     * @param inputGrad whether {@link #backward} must compute the input gradient (false for the
+     *                  first layer)
+     */
+    public Conv2d(Compute compute, String name, Window2d window, int filters, boolean withBias, boolean inputGrad) {
+        this.compute = compute;
+        this.g = window;
+        this.filters = filters;
+        this.inputGrad = inputGrad;
+        this.weight = Parameter.of(name + ".weight", filters, window.channels(), window.kh(), window.kw());
+        this.bias = withBias ? Parameter.of(name + ".bias", filters) : null;
+        this.dwT = new float[weight.size()];
+    }
+
+    /** Input geometry, window, stride and padding. */
+    public Window2d window() {
+        return g;
+    }
+
+    public int filters() {
+        return filters;
+    }
+
+    /** Weights {@code [filters][C][kh][kw]}. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias {@code [filters]}, or {@code null} when the layer has none. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public String type() {
+        return "conv2d";
+    }
+
+    @Override
+    public int[] outputShape() {
+        return new int[] {filters, g.outH(), g.outW()};
+    }
+
+    @Override
+    public float[] forward(float[] x, int batch, boolean training) {
+        input = x;
+        int inSize = g.channels() * g.inPlane();
+        int p = g.outPlane();
+        int outSize = filters * p;
+        int colSize = g.colRows() * p;
+        if (output.length < batch * outSize) {
+            output = new float[batch * outSize];
+        }
+        if (training && cols.length < batch * colSize) {
+            cols = new float[batch * colSize];
+        }
+        int grain = compute.parallel().grainFor(batch, 1);
+        if (!training) {
+            ensureScratch(batch, grain, colSize);
+        }
+        float[] y = output;
+        var k = compute.kernels();
+        compute.parallel().forRange(batch, grain, (from, to) -> {
+            float[] col = training ? cols : scratch.get(from / grain);
+            for (int n = from; n < to; n++) {
+                int co = training ? n * colSize : 0;
+                k.im2col(x, n * inSize, g, col, co);
+                convolve(col, co, y, n * outSize);
+            }
+        });
+        colsFresh = training;
+        return y;
+    }
+
+    /** One sample: {@code y = W · col (+ b)}. */
+    private void convolve(float[] col, int co, float[] y, int yo) {
+        int p = g.outPlane();
+        int kk = g.colRows();
+        boolean withBias = bias != null;
+        if (withBias) {
+            float[] b = bias.value();
+            for (int f = 0; f < filters; f++) {
+                java.util.Arrays.fill(y, yo + f * p, yo + (f + 1) * p, b[f]);
+            }
+        }
+        compute.kernels().gemm(false, false, 0, filters, p, kk, weight.value(), 0, kk, col, co, p, y, yo, p, withBias);
+    }
+
+    @Override
+    public float[] backward(float[] dy, int batch) {
+        float[] x = input;
+        int inSize = g.channels() * g.inPlane();
+        int p = g.outPlane();
+        int outSize = filters * p;
+        int kk = g.colRows();
+        int colSize = kk * p;
+        var k = compute.kernels();
+        var par = compute.parallel();
+        if (!colsFresh) {
+            // The last forward was not a training pass; unfold the batch again.
+            if (cols.length < batch * colSize) {
+                cols = new float[batch * colSize];
+            }
+            par.forRange(batch, par.grainFor(batch, 1), (from, to) -> {
+                for (int n = from; n < to; n++) {
+                    k.im2col(x, n * inSize, g, cols, n * colSize);
+                }
+            });
+            colsFresh = true;
+        }
+        float[] col = cols;
+        float[] dw = weight.grad();
+        if (g.colRows() < TRANSPOSED_DW_MIN_K) {
+            // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ as dot products: with few
+            // rows of col (a first layer) transposing dY would cost more than the GEMM.
+            compute.rows(filters, (from, to) -> {
+                for (int n = 0; n < batch; n++) {
+                    k.gemm(false, true, from, to, kk, p, dy, n * outSize, p, col, n * colSize, p, dw, 0, kk, n > 0);
+                }
+            });
+        } else {
+            weightGradTransposed(dy, batch, col);
+        }
+        if (bias != null) {
+            float[] db = bias.grad();
+            par.forRange(filters, par.grainFor(filters, 1), (from, to) -> {
+                for (int f = from; f < to; f++) {
+                    float s = 0f;
+                    for (int n = 0; n < batch; n++) {
+                        s += k.sum(dy, n * outSize + f * p, n * outSize + (f + 1) * p);
+                    }
+                    db[f] = s;
+                }
+            });
+        }
+        if (!inputGrad) {
+            return null;
+        }
+        if (gradIn.length < batch * inSize) {
+            gradIn = new float[batch * inSize];
+        }
+        float[] dx = gradIn;
+        float[] w = weight.value();
+        int grain = par.grainFor(batch, 1);
+        ensureScratch(batch, grain, colSize);
+        // dcol[K][P] = Wᵀ · dY_n, then folded back onto the input positions it came from.
+        par.forRange(batch, grain, (from, to) -> {
+            float[] dcol = scratch.get(from / grain);
+            for (int n = from; n < to; n++) {
+                k.gemm(true, false, 0, kk, p, filters, w, 0, kk, dy, n * outSize, p, dcol, 0, p, false);
+                k.col2im(dcol, 0, g, dx, n * inSize);
+            }
+        });
+        return dx;
+    }
+
+    /**
+     * {@code dWᵀ[K][F] = sum over samples of col_n[K][P] · dY_nᵀ[P][F]}, then copied into
+     * {@code dW[F][K]}. With dY transposed (F·P floats per sample) the GEMM is the broadcast-FMA
+     * kind, about twice as fast here as dot products against col (convolution.md), and a split
+     * over the K rows reads only those rows of every col_n. Split over outputs only, summed over
+     * samples in order.
+     */
+    private void weightGradTransposed(float[] dy, int batch, float[] col) {
+        int p = g.outPlane();
+        int kk = g.colRows();
+        int outSize = filters * p;
+        int colSize = kk * p;
+        var k = compute.kernels();
+        var par = compute.parallel();
+        if (dyT.length < batch * outSize) {
+            dyT = new float[batch * outSize];
+        }
+        float[] dyt = dyT;
+        par.forRange(batch, par.grainFor(batch, 1), (from, to) -> {
+            for (int n = from; n < to; n++) {
+                transpose(dy, n * outSize, filters, p, dyt, n * outSize);
+            }
+        });
+        float[] dwt = dwT;
+        compute.rows(kk, (from, to) -> {
+            for (int n = 0; n < batch; n++) {
+                k.gemm(false, false, from, to, filters, p, col, n * colSize, p, dyt, n * outSize, filters, dwt, 0,
+                        filters, n > 0);
+            }
+        });
+        float[] dw = weight.grad();
+        par.forRange(filters, par.grainFor(filters, 1), (from, to) -> {
+            for (int f = from; f < to; f++) {
+                for (int r = 0; r < kk; r++) {
+                    dw[f * kk + r] = dwt[r * filters + f];
+                }
+            }
+        });
+    }
+
+    /** {@code dst[j][i] = src[i][j]} for a {@code rows × cols} matrix at the given offsets. */
+    private static void transpose(float[] src, int so, int rows, int cols, float[] dst, int dOff) {
+        for (int i = 0; i < rows; i++) {
+            int r = so + i * cols;
+            for (int j = 0; j < cols; j++) {
+                dst[dOff + j * rows + i] = src[r + j];
+            }
+        }
+    }
+
+    /** One buffer per chunk of {@code forRange(batch, grain)}; grows, never shrinks. */
+    private void ensureScratch(int batch, int grain, int size) {
+        int chunks = (batch + grain - 1) / grain;
+        for (int i = 0; i < scratch.size(); i++) {
+            if (scratch.get(i).length < size) {
+                scratch.set(i, new float[size]);
+            }
+        }
+        while (scratch.size() < chunks) {
+            scratch.add(new float[size]);
+        }
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+}
