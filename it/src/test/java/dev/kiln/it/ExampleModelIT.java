@@ -33,10 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExampleModelIT {
 
-    /** An example project, the dataset it trains on, and the gate its build had to pass. */
-    record Example(String name, String dataset, int epochs, double gate) {
+    /**
+     * A project invoker built, the dataset it trains on, and the epochs and gate of that build.
+     *
+     * @param dir folder under the invoker clone root (one per invoker execution, see it/pom.xml)
+     */
+    record Example(String dir, String name, String dataset, int epochs, double gate) {
         Path project() {
-            return ItProjects.project("examples/" + name);
+            return ItProjects.project(dir + "/" + name);
         }
 
         TrainingResult result() {
@@ -55,7 +59,12 @@ class ExampleModelIT {
 
     /** Epochs and gates as the it module's invoker executions run them (see it/pom.xml). */
     static Stream<Example> examples() {
-        return Stream.of(new Example("mnist-mlp", "mnist", 10, 0.98));
+        return Stream.of(
+                new Example("examples", "mnist-mlp", "mnist", 10, 0.98),
+                new Example("cnn-examples", "mnist-cnn", "mnist", 1, 0.93),
+                new Example("fashion-example", "fashion-mnist", "fashion-mnist", 1, 0.75),
+                new Example("projects", "cnn-variety", "mnist", 2, 0.8),
+                new Example("projects", "global-pool", "fashion-mnist", 1, 0.4));
     }
 
     @ParameterizedTest
@@ -80,7 +89,7 @@ class ExampleModelIT {
     @ParameterizedTest
     @MethodSource("examples")
     void buildLogShowsOneProgressLinePerEpoch(Example ex) throws Exception {
-        String log = ItProjects.buildLog("examples/" + ex.name());
+        String log = ItProjects.buildLog(ex.dir() + "/" + ex.name());
         for (int e = 1; e <= ex.epochs(); e++) {
             assertTrue(log.contains("Epoch " + e + "/" + ex.epochs() + ": train loss"), "progress line for epoch " + e);
         }

@@ -12,7 +12,7 @@ class GateFailsIT {
 
     @Test
     void missedGateNamesMeasuredValueThresholdAndModel() throws Exception {
-        String log = ItProjects.buildLog("failures/gate-fails");
+        String log = ItProjects.buildLog("projects/gate-fails");
         assertTrue(log.contains("BUILD FAILURE"), "the build failed");
         Matcher m = Pattern.compile("test accuracy (0\\.\\d+) < minAccuracy 0\\.9999 \\(model: (\\S+tiny\\.onnx)\\)")
                 .matcher(log);
