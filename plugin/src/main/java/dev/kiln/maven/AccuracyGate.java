@@ -35,12 +35,21 @@ final class AccuracyGate {
         }
     }
 
-    /** The one-line summary logged after a model passed (or had no gate). */
+    /** The one-line summary logged after a freshly trained model passed (or had no gate). */
     static String summary(String modelName, TrainingResult result, double minAccuracy, Path model) {
+        return summary(modelName, result, minAccuracy, model, true);
+    }
+
+    /**
+     * The one-line summary logged after a model passed (or had no gate).
+     *
+     * @param trained {@code false} when an up-to-date model was reused and its recorded metrics gated
+     */
+    static String summary(String modelName, TrainingResult result, double minAccuracy, Path model, boolean trained) {
         String acc = accuracy(result.testAccuracy(), Double.NaN);
         String gate = Double.isNaN(minAccuracy) ? "no accuracy gate" : ">= minAccuracy " + plain(minAccuracy);
-        return String.format(Locale.ROOT, "Model '%s' trained: test accuracy %s (%s), test loss %.4f, %d epoch%s -> %s",
-                modelName, acc, gate, result.testLoss(), result.epochs().size(),
+        return String.format(Locale.ROOT, "Model '%s' %s: test accuracy %s (%s), test loss %.4f, %d epoch%s -> %s",
+                modelName, trained ? "trained" : "up to date, recorded", acc, gate, result.testLoss(), result.epochs().size(),
                 result.epochs().size() == 1 ? "" : "s", model.toAbsolutePath());
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.maven;
 
+import dev.kiln.KilnVersion;
 import dev.kiln.report.JsonReport;
 import dev.kiln.data.DatasetCatalog;
 import dev.kiln.data.DatasetException;
@@ -9,6 +10,7 @@ import dev.kiln.spec.SpecException;
 import dev.kiln.spec.TrainingSpec;
 import dev.kiln.train.DivergenceException;
 import dev.kiln.train.EpochStats;
+import dev.kiln.train.Provenance;
 import dev.kiln.train.TrainingJob;
 import dev.kiln.train.TrainingListener;
 import dev.kiln.train.TrainingResult;
@@ -155,6 +157,14 @@ public class TrainMojo extends AbstractMojo {
     @Parameter(defaultValue = "13")
     int opset;
 
+    /**
+     * Retrains even when the model is up to date. Without it, a run whose model and report exist
+     * and whose spec fingerprint, dataset SHA-256 and Kiln version equal the recorded ones reuses
+     * the model: the gate is applied to the recorded metrics and the model is attached as usual.
+     */
+    @Parameter(property = "dl.force", defaultValue = "false")
+    boolean force;
+
     /** Skips training (and the gate) entirely. */
     @Parameter(property = "dl.skip", defaultValue = "false")
     boolean skip;
@@ -222,20 +232,32 @@ public class TrainMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot create <outputDirectory> " + out + ": " + e.getMessage(), e);
         }
-        getLog().info(String.format("Training model '%s' on %s: %d layers, %s, %d epoch%s, batch %d, seed %d, %d threads%s",
-                spec.modelName(), spec.data().name(), spec.layers().size(), spec.optimizer().name(), spec.epochs(),
-                spec.epochs() == 1 ? "" : "s", spec.batchSize(), spec.seed(), spec.threads(),
-                fork ? "" : " (in Maven's JVM)"));
+        Path onnxFile = out.resolve(spec.modelName() + ".onnx");
+        TrainingResult result = null;
+        if (force) {
+            getLog().info("Model '" + spec.modelName() + "': retraining because -Ddl.force is set");
+        } else {
+            UpToDate.Decision decision = UpToDate.check(spec, onnxFile, out.resolve(spec.modelName() + ".json"),
+                    () -> Provenance.digests(spec.data()), KilnVersion.get());
+            getLog().info(decision.message(spec));
+            result = decision.recorded();
+        }
+        boolean trained = result == null;
+        if (trained) {
+            getLog().info(String.format("Training model '%s' on %s: %d layers, %s, %d epoch%s, batch %d, seed %d, %d threads%s",
+                    spec.modelName(), spec.data().name(), spec.layers().size(), spec.optimizer().name(), spec.epochs(),
+                    spec.epochs() == 1 ? "" : "s", spec.batchSize(), spec.seed(), spec.threads(),
+                    fork ? "" : " (in Maven's JVM)"));
+            result = fork ? trainForked(spec, out, cache) : trainInProcess(spec, out, cache);
+        }
 
-        TrainingResult result = fork ? trainForked(spec, out, cache) : trainInProcess(spec, out, cache);
-
-        Path onnx = result.model() != null ? result.model().toAbsolutePath() : out.resolve(spec.modelName() + ".onnx");
+        Path onnx = trained && result.model() != null ? result.model().toAbsolutePath() : onnxFile;
         if (!Files.isRegularFile(onnx)) {
             throw new MojoExecutionException("Model '" + spec.modelName() + "': training finished but no model was written at "
                     + onnx + "; check the log above");
         }
         AccuracyGate.check(spec.modelName(), result, spec.minAccuracy(), onnx);
-        getLog().info(AccuracyGate.summary(spec.modelName(), result, spec.minAccuracy(), onnx));
+        getLog().info(AccuracyGate.summary(spec.modelName(), result, spec.minAccuracy(), onnx, trained));
         if (project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "onnx", spec.modelName(), onnx.toFile());
         }

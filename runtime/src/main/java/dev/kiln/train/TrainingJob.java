@@ -57,6 +57,8 @@ public final class TrainingJob {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare output folder " + outputDir + ": " + e.getMessage(), e);
         }
+        // hashed before loading, so the record describes the bytes this run read
+        Provenance provenance = Provenance.of(spec.data());
         Dataset data = load(spec.data(), datasetCache, listener);
         ImageSet train = spec.data().trainLimit() > 0 && spec.data().trainLimit() < data.train().count()
                 ? data.train().head(spec.data().trainLimit()) : data.train();
@@ -103,7 +105,7 @@ public final class TrainingJob {
             }
             TrainingResult result = new TrainingResult(spec.modelName(), model, report, data.name(),
                     eval.accuracy(), eval.loss(), spec.threads(), spec.seed(), compute.kernels().name(),
-                    spec.fingerprint(), eval.confusion(), epochs);
+                    spec.fingerprint(), eval.confusion(), epochs, provenance);
             JsonReport.write(result, report);
             listener.log("Wrote " + model + " and " + report);
             return result;
