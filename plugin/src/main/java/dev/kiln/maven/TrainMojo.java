@@ -1,6 +1,7 @@
 package dev.kiln.maven;
 
 import dev.kiln.KilnVersion;
+import dev.kiln.report.JUnitGates;
 import dev.kiln.report.JsonReport;
 import dev.kiln.data.DatasetCatalog;
 import dev.kiln.data.DatasetException;
@@ -145,6 +146,13 @@ public class TrainMojo extends AbstractMojo {
     @Parameter(property = "dl.minAccuracy")
     Double minAccuracy;
 
+    /**
+     * Test accuracy every single class must reach, in {@code [0, 1]}: catches a model whose good
+     * average hides one class it gets wrong. No per-class gate when absent.
+     */
+    @Parameter(property = "dl.minClassAccuracy")
+    Double minClassAccuracy;
+
     /** Base name of the outputs: {@code <modelName>.onnx}, {@code .json}, {@code .spec}; also the attached artifact's classifier. */
     @Parameter(defaultValue = "model")
     String modelName;
@@ -225,6 +233,10 @@ public class TrainMojo extends AbstractMojo {
             getLog().info("No <layers> configured; using the default network: dense 128, relu, dense 10, softmax");
         }
         TrainingSpec spec = toSpec();
+        if (minClassAccuracy != null && !(minClassAccuracy >= 0 && minClassAccuracy <= 1)) {
+            throw new MojoExecutionException(PomErrors.describe("minClassAccuracy",
+                    "must be between 0 and 1 (e.g. 0.9), got " + minClassAccuracy));
+        }
         Path out = outputDirectory.toPath().toAbsolutePath().normalize();
         Path cache = (datasets != null ? datasets.toPath() : DatasetCache.defaultDir()).toAbsolutePath().normalize();
         try {
@@ -256,7 +268,18 @@ public class TrainMojo extends AbstractMojo {
             throw new MojoExecutionException("Model '" + spec.modelName() + "': training finished but no model was written at "
                     + onnx + "; check the log above");
         }
-        AccuracyGate.check(spec.modelName(), result, spec.minAccuracy(), onnx);
+        double classGate = minClassAccuracy != null ? minClassAccuracy : Double.NaN;
+        List<JUnitGates.Gate> gates = AccuracyGate.gates(spec.modelName(), result.testAccuracy(),
+                result.classAccuracies(), spec.minAccuracy(), classGate, onnx);
+        Path gatesFile = out.resolve(spec.modelName() + "-gates.xml");
+        try {
+            // written before failing, so CI lists the missed gate as a failed test
+            JUnitGates.write(gatesFile, "dl.train." + spec.modelName(), gates,
+                    result.epochs().stream().mapToDouble(EpochStats::seconds).sum());
+        } catch (UncheckedIOException e) {
+            throw new MojoExecutionException("Model '" + spec.modelName() + "': " + e.getMessage(), e);
+        }
+        AccuracyGate.enforce(gates);
         getLog().info(AccuracyGate.summary(spec.modelName(), result, spec.minAccuracy(), onnx, trained));
         if (project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "onnx", spec.modelName(), onnx.toFile());

@@ -61,6 +61,32 @@ class TrainMojoForkTest {
     }
 
     @Test
+    void perClassGateFailsNamingTheClassAndEveryGateIsAJUnitTestcase() throws Exception {
+        TrainMojo m = mojo("0.9712");
+        m.minAccuracy = 0.9;
+        m.minClassAccuracy = 0.95;
+        m.execute(); // the fake's confusion matrix is {{1}}: class 0 is 100 % right
+        String xml = Files.readString(dir.resolve("target/dl/mnist-mlp-gates.xml"));
+        assertTrue(xml.contains("<testsuite name=\"dl.train.mnist-mlp\" tests=\"2\" failures=\"0\""), xml);
+        assertTrue(xml.contains("name=\"class 0 accuracy &gt;= 0.95\""), xml);
+
+        TrainMojo bad = mojo("0.9712");
+        bad.minClassAccuracy = 1.5;
+        assertEquals("Invalid <minClassAccuracy> (-Ddl.minClassAccuracy): must be between 0 and 1 (e.g. 0.9), got 1.5",
+                assertThrows(org.apache.maven.plugin.MojoExecutionException.class, bad::execute).getMessage());
+    }
+
+    @Test
+    void aMissedGateIsAFailedTestcaseInTheGateReport() throws Exception {
+        TrainMojo m = mojo("0.9712");
+        m.minAccuracy = 0.9999;
+        assertThrows(MojoFailureException.class, m::execute);
+        String xml = Files.readString(dir.resolve("target/dl/mnist-mlp-gates.xml"));
+        assertTrue(xml.contains("<failure message=\"Model &apos;mnist-mlp&apos; missed its accuracy gate: test accuracy 0.9712"
+                + " &lt; minAccuracy 0.9999"), xml);
+    }
+
+    @Test
     void missingTheGateFailsTheBuildAndAttachesNothing() {
         TrainMojo m = mojo("0.9712");
         m.minAccuracy = 0.9999;
