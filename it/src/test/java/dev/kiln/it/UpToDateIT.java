@@ -59,6 +59,16 @@ class UpToDateIT {
     }
 
     @Test
+    void htmlAndGateReportsSitBesideTheModel() throws Exception {
+        java.nio.file.Path dl = ItProjects.project("failures/up-to-date").resolve("target/dl");
+        String html = java.nio.file.Files.readString(dl.resolve("tiny.html"));
+        assertTrue(html.contains("<polyline class=\"curve\"") && html.contains("<rect class=\"cell\"")
+                && html.contains("data:image/png;base64,"), "curves, heat map and mistakes in tiny.html");
+        String xml = java.nio.file.Files.readString(dl.resolve("tiny-gates.xml"));
+        assertTrue(xml.contains("<testcase classname=\"dl.train.tiny\" name=\"minAccuracy &gt;= 0.5\""), xml);
+    }
+
+    @Test
     void anotherEpochRetrainsAndSaysWhy() throws Exception {
         String fourth = builds().get(3);
         assertTrue(fourth.contains("Model 'tiny' is out of date, retraining: epochs 1 -> 2 (spec fingerprint "), fourth);
