@@ -50,8 +50,13 @@ import java.util.List;
  *
  * <p>Training runs in a forked JVM by default ({@code <fork>}), started with the Vector API module
  * and its own heap; progress lines appear in the build log as they happen. The outputs are
- * {@code <outputDirectory>/<modelName>.onnx}, {@code .json} (the report) and {@code .spec}
- * (the exact run specification, replayable with {@code dev.kiln.cli.TrainMain}).
+ * {@code <outputDirectory>/<modelName>.onnx}, {@code .json} (the report), {@code .html} (curves,
+ * confusion heat map, misclassified images), {@code -gates.xml} (the gates as JUnit XML) and
+ * {@code .spec} (the exact run specification, replayable with {@code dev.kiln.cli.TrainMain}).
+ *
+ * <p>A model whose spec fingerprint, dataset SHA-256 and Kiln version equal the ones recorded in
+ * its report is up to date: it is not retrained (unless {@code -Ddl.force}), but gated on its
+ * recorded metrics and attached as usual.
  *
  * <p>As everywhere in Maven, a user property such as {@code -Ddl.epochs=1} only applies when the
  * parameter is not written in {@code <configuration>}; to keep a value overridable from the
