@@ -131,6 +131,9 @@ final class ForkCommand {
         if ("dl-maven-plugin".equals(a.getArtifactId()) && "dev.kiln".equals(a.getGroupId())) {
             return false; // the trainer needs the runtime, not the Maven glue
         }
+        if ("com.microsoft.onnxruntime".equals(a.getGroupId())) {
+            return false; // only dl:evaluate uses it, inside Maven's JVM
+        }
         String scope = a.getScope();
         if (Artifact.SCOPE_TEST.equals(scope) || Artifact.SCOPE_PROVIDED.equals(scope)
                 || Artifact.SCOPE_SYSTEM.equals(scope)) {

@@ -29,6 +29,12 @@ final class PomErrors {
             Map.entry("seed", "dl.seed"),
             Map.entry("threads", "dl.threads"),
             Map.entry("minAccuracy", "dl.minAccuracy"),
+            Map.entry("minClassAccuracy", "dl.minClassAccuracy"),
+            Map.entry("model", "dl.model"),
+            Map.entry("layout", "dl.layout"),
+            Map.entry("scale", "dl.scale"),
+            Map.entry("mean", "dl.mean"),
+            Map.entry("std", "dl.std"),
             Map.entry("datasets", "dl.datasets"),
             Map.entry("jvm", "dl.jvm"),
             Map.entry("maxHeap", "dl.maxHeap"));

@@ -1,5 +1,7 @@
 package dev.kiln.maven;
 
+import dev.kiln.KilnVersion;
+import dev.kiln.report.JUnitGates;
 import dev.kiln.report.JsonReport;
 import dev.kiln.data.DatasetCatalog;
 import dev.kiln.data.DatasetException;
@@ -9,6 +11,7 @@ import dev.kiln.spec.SpecException;
 import dev.kiln.spec.TrainingSpec;
 import dev.kiln.train.DivergenceException;
 import dev.kiln.train.EpochStats;
+import dev.kiln.train.Provenance;
 import dev.kiln.train.TrainingJob;
 import dev.kiln.train.TrainingListener;
 import dev.kiln.train.TrainingResult;
@@ -47,8 +50,13 @@ import java.util.List;
  *
  * <p>Training runs in a forked JVM by default ({@code <fork>}), started with the Vector API module
  * and its own heap; progress lines appear in the build log as they happen. The outputs are
- * {@code <outputDirectory>/<modelName>.onnx}, {@code .json} (the report) and {@code .spec}
- * (the exact run specification, replayable with {@code dev.kiln.cli.TrainMain}).
+ * {@code <outputDirectory>/<modelName>.onnx}, {@code .json} (the report), {@code .html} (curves,
+ * confusion heat map, misclassified images), {@code -gates.xml} (the gates as JUnit XML) and
+ * {@code .spec} (the exact run specification, replayable with {@code dev.kiln.cli.TrainMain}).
+ *
+ * <p>A model whose spec fingerprint, dataset SHA-256 and Kiln version equal the ones recorded in
+ * its report is up to date: it is not retrained (unless {@code -Ddl.force}), but gated on its
+ * recorded metrics and attached as usual.
  *
  * <p>As everywhere in Maven, a user property such as {@code -Ddl.epochs=1} only applies when the
  * parameter is not written in {@code <configuration>}; to keep a value overridable from the
@@ -143,6 +151,13 @@ public class TrainMojo extends AbstractMojo {
     @Parameter(property = "dl.minAccuracy")
     Double minAccuracy;
 
+    /**
+     * Test accuracy every single class must reach, in {@code [0, 1]}: catches a model whose good
+     * average hides one class it gets wrong. No per-class gate when absent.
+     */
+    @Parameter(property = "dl.minClassAccuracy")
+    Double minClassAccuracy;
+
     /** Base name of the outputs: {@code <modelName>.onnx}, {@code .json}, {@code .spec}; also the attached artifact's classifier. */
     @Parameter(defaultValue = "model")
     String modelName;
@@ -154,6 +169,14 @@ public class TrainMojo extends AbstractMojo {
     /** ONNX opset of the exported model (13 to 21). */
     @Parameter(defaultValue = "13")
     int opset;
+
+    /**
+     * Retrains even when the model is up to date. Without it, a run whose model and report exist
+     * and whose spec fingerprint, dataset SHA-256 and Kiln version equal the recorded ones reuses
+     * the model: the gate is applied to the recorded metrics and the model is attached as usual.
+     */
+    @Parameter(property = "dl.force", defaultValue = "false")
+    boolean force;
 
     /** Skips training (and the gate) entirely. */
     @Parameter(property = "dl.skip", defaultValue = "false")
@@ -215,6 +238,10 @@ public class TrainMojo extends AbstractMojo {
             getLog().info("No <layers> configured; using the default network: dense 128, relu, dense 10, softmax");
         }
         TrainingSpec spec = toSpec();
+        if (minClassAccuracy != null && !(minClassAccuracy >= 0 && minClassAccuracy <= 1)) {
+            throw new MojoExecutionException(PomErrors.describe("minClassAccuracy",
+                    "must be between 0 and 1 (e.g. 0.9), got " + minClassAccuracy));
+        }
         Path out = outputDirectory.toPath().toAbsolutePath().normalize();
         Path cache = (datasets != null ? datasets.toPath() : DatasetCache.defaultDir()).toAbsolutePath().normalize();
         try {
@@ -222,20 +249,43 @@ public class TrainMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot create <outputDirectory> " + out + ": " + e.getMessage(), e);
         }
-        getLog().info(String.format("Training model '%s' on %s: %d layers, %s, %d epoch%s, batch %d, seed %d, %d threads%s",
-                spec.modelName(), spec.data().name(), spec.layers().size(), spec.optimizer().name(), spec.epochs(),
-                spec.epochs() == 1 ? "" : "s", spec.batchSize(), spec.seed(), spec.threads(),
-                fork ? "" : " (in Maven's JVM)"));
+        Path onnxFile = out.resolve(spec.modelName() + ".onnx");
+        TrainingResult result = null;
+        if (force) {
+            getLog().info("Model '" + spec.modelName() + "': retraining because -Ddl.force is set");
+        } else {
+            UpToDate.Decision decision = UpToDate.check(spec, onnxFile, out.resolve(spec.modelName() + ".json"),
+                    () -> Provenance.digests(spec.data()), KilnVersion.get());
+            getLog().info(decision.message(spec));
+            result = decision.recorded();
+        }
+        boolean trained = result == null;
+        if (trained) {
+            getLog().info(String.format("Training model '%s' on %s: %d layers, %s, %d epoch%s, batch %d, seed %d, %d threads%s",
+                    spec.modelName(), spec.data().name(), spec.layers().size(), spec.optimizer().name(), spec.epochs(),
+                    spec.epochs() == 1 ? "" : "s", spec.batchSize(), spec.seed(), spec.threads(),
+                    fork ? "" : " (in Maven's JVM)"));
+            result = fork ? trainForked(spec, out, cache) : trainInProcess(spec, out, cache);
+        }
 
-        TrainingResult result = fork ? trainForked(spec, out, cache) : trainInProcess(spec, out, cache);
-
-        Path onnx = result.model() != null ? result.model().toAbsolutePath() : out.resolve(spec.modelName() + ".onnx");
+        Path onnx = trained && result.model() != null ? result.model().toAbsolutePath() : onnxFile;
         if (!Files.isRegularFile(onnx)) {
             throw new MojoExecutionException("Model '" + spec.modelName() + "': training finished but no model was written at "
                     + onnx + "; check the log above");
         }
-        AccuracyGate.check(spec.modelName(), result, spec.minAccuracy(), onnx);
-        getLog().info(AccuracyGate.summary(spec.modelName(), result, spec.minAccuracy(), onnx));
+        double classGate = minClassAccuracy != null ? minClassAccuracy : Double.NaN;
+        List<JUnitGates.Gate> gates = AccuracyGate.gates(spec.modelName(), result.testAccuracy(),
+                result.classAccuracies(), spec.minAccuracy(), classGate, onnx);
+        Path gatesFile = out.resolve(spec.modelName() + "-gates.xml");
+        try {
+            // written before failing, so CI lists the missed gate as a failed test
+            JUnitGates.write(gatesFile, "dl.train." + spec.modelName(), gates,
+                    result.epochs().stream().mapToDouble(EpochStats::seconds).sum());
+        } catch (UncheckedIOException e) {
+            throw new MojoExecutionException("Model '" + spec.modelName() + "': " + e.getMessage(), e);
+        }
+        AccuracyGate.enforce(gates);
+        getLog().info(AccuracyGate.summary(spec.modelName(), result, spec.minAccuracy(), onnx, trained));
         if (project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "onnx", spec.modelName(), onnx.toFile());
         }

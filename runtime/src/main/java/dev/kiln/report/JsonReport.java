@@ -1,6 +1,7 @@
 package dev.kiln.report;
 
 import dev.kiln.train.EpochStats;
+import dev.kiln.train.Provenance;
 import dev.kiln.train.TrainingResult;
 
 import java.io.IOException;
@@ -26,11 +27,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * {"modelName": .., "model": "/abs/model.onnx", "dataset": .., "testAccuracy": .., "testLoss": ..,
  *  "threads": .., "seed": .., "kernels": .., "fingerprint": .., "confusionMatrix": [[..], ..],
  *  "epochs": [{"epoch": 1, "seconds": .., "imagesPerSecond": .., "trainLoss": .., "testLoss": ..,
- *              "testAccuracy": ..}, ..]}
+ *              "testAccuracy": ..}, ..],
+ *  "kilnVersion": .., "datasetSha256": {"trainImages": .., "trainLabels": .., "testImages": .., "testLabels": ..}}
  * }</pre>
  * Non-finite numbers (a diverged loss) are written as {@code null} and read back as NaN. Seeds
  * survive exactly up to 2<sup>53</sup>; JSON readers keep numbers as doubles. Unknown keys are
- * ignored on reading so newer reports stay readable.
+ * ignored on reading so newer reports stay readable; {@code kilnVersion} and {@code datasetSha256}
+ * (the {@link Provenance}) are optional, as reports written before them lack them.
  */
 public final class JsonReport {
 
@@ -96,6 +99,10 @@ public final class JsonReport {
             epochs.add(em);
         }
         m.put("epochs", epochs);
+        if (r.provenance() != null) {
+            m.put("kilnVersion", r.provenance().kilnVersion());
+            m.put("datasetSha256", r.provenance().datasetSha256());
+        }
         return m;
     }
 
@@ -131,7 +138,7 @@ public final class JsonReport {
         return new TrainingResult(f.str("modelName", false), model == null ? null : Path.of(model), file,
                 f.str("dataset", true), f.dbl("testAccuracy"), f.dbl("testLoss"), f.integer("threads"),
                 f.longValue("seed"), f.str("kernels", true), f.str("fingerprint", true), confusion,
-                List.copyOf(epochs));
+                List.copyOf(epochs), f.provenance());
     }
 
     /** Typed access to one JSON object, with errors naming the file and the key. */
@@ -195,6 +202,25 @@ public final class JsonReport {
                 throw bad(prefix + key, "is out of int range: " + v);
             }
             return (int) v;
+        }
+
+        /** {@code kilnVersion} and {@code datasetSha256}, or {@code null} when the report predates them. */
+        Provenance provenance() {
+            if (!map.containsKey("kilnVersion") || !map.containsKey("datasetSha256")) {
+                return null;
+            }
+            String version = str("kilnVersion", false);
+            if (!(map.get("datasetSha256") instanceof Map<?, ?> shas)) {
+                throw bad(prefix + "datasetSha256", "must be an object, got " + describe(map.get("datasetSha256")));
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : shas.entrySet()) {
+                if (!(e.getValue() instanceof String v)) {
+                    throw bad(prefix + "datasetSha256." + e.getKey(), "must be a string, got " + describe(e.getValue()));
+                }
+                out.put((String) e.getKey(), v);
+            }
+            return new Provenance(version, out);
         }
 
         List<Object> list(String key) {

@@ -10,6 +10,7 @@ import dev.kiln.nn.Network;
 import dev.kiln.onnx.OnnxExporter;
 import dev.kiln.optim.Optimizer;
 import dev.kiln.parallel.Parallel;
+import dev.kiln.report.HtmlReport;
 import dev.kiln.report.JsonReport;
 import dev.kiln.spec.DataSpec;
 import dev.kiln.spec.TrainingSpec;
@@ -49,14 +50,18 @@ public final class TrainingJob {
         spec.validate();
         Path model = outputDir.resolve(spec.modelName() + ".onnx");
         Path report = outputDir.resolve(spec.modelName() + ".json");
+        Path html = outputDir.resolve(spec.modelName() + ".html");
         try {
             Files.createDirectories(outputDir);
             // A stale model from an earlier run must never pass for this run's result.
             Files.deleteIfExists(model);
             Files.deleteIfExists(report);
+            Files.deleteIfExists(html);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare output folder " + outputDir + ": " + e.getMessage(), e);
         }
+        // hashed before loading, so the record describes the bytes this run read
+        Provenance provenance = Provenance.of(spec.data());
         Dataset data = load(spec.data(), datasetCache, listener);
         ImageSet train = spec.data().trainLimit() > 0 && spec.data().trainLimit() < data.train().count()
                 ? data.train().head(spec.data().trainLimit()) : data.train();
@@ -103,9 +108,11 @@ public final class TrainingJob {
             }
             TrainingResult result = new TrainingResult(spec.modelName(), model, report, data.name(),
                     eval.accuracy(), eval.loss(), spec.threads(), spec.seed(), compute.kernels().name(),
-                    spec.fingerprint(), eval.confusion(), epochs);
+                    spec.fingerprint(), eval.confusion(), epochs, provenance);
+            // the page before the JSON report: a run that fails writing it leaves no report, so it is not up to date
+            HtmlReport.write(html, result, spec.toText(), test, Predictions.of(net, test, EVAL_BATCH));
             JsonReport.write(result, report);
-            listener.log("Wrote " + model + " and " + report);
+            listener.log("Wrote " + model + ", " + report + " and " + html);
             return result;
         }
     }
