@@ -53,6 +53,16 @@ public final class Trainer {
      * @throws DivergenceException as soon as a batch loss is not finite
      */
     public double trainEpoch(ImageSet train, int epoch) {
+        return trainEpoch(train, epoch, EpochProgress.NONE);
+    }
+
+    /**
+     * Trains one epoch, reporting progress after batches to {@code progress} (which decides how
+     * often to print), and returns the mean training loss.
+     *
+     * @throws DivergenceException as soon as a batch loss is not finite
+     */
+    public double trainEpoch(ImageSet train, int epoch, EpochProgress progress) {
         int[] order = order(train.count(), epoch);
         int classes = net.classes();
         double lossSum = 0;
@@ -77,6 +87,7 @@ public final class Trainer {
             optimizer.step();
             lossSum += l;
             batches++;
+            progress.batchDone(epoch, batches, (int) batchesPerEpoch, start + b, lossSum / batches);
         }
         checkWeights(epoch, batches);
         return lossSum / batches;

@@ -35,6 +35,9 @@ public final class TrainingJob {
     /** Evaluation batch: larger than training batches because no gradients are kept. */
     private static final int EVAL_BATCH = 500;
 
+    /** At most one in-epoch progress line per this much time: frequent enough to see life, rare enough to read. */
+    private static final long PROGRESS_INTERVAL_NANOS = 10_000_000_000L;
+
     private TrainingJob() {
     }
 
@@ -83,10 +86,12 @@ public final class TrainingJob {
 
             List<EpochStats> epochs = new ArrayList<>();
             Evaluation eval = null;
+            EpochProgress progress = EpochProgress.every(PROGRESS_INTERVAL_NANOS, spec.epochs(), System::nanoTime,
+                    listener::log);
             for (int e = 1; e <= spec.epochs(); e++) {
                 optimizer.learningRate(spec.optimizer().rateAt(e, spec.epochs()));
                 long t0 = System.nanoTime();
-                double trainLoss = trainer.trainEpoch(train, e);
+                double trainLoss = trainer.trainEpoch(train, e, progress);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 eval = Evaluation.of(net, test, EVAL_BATCH);
                 EpochStats stats = new EpochStats(e, seconds, train.count() / seconds, trainLoss,
