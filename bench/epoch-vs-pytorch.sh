@@ -216,7 +216,7 @@ fi
 
 # ---- summary -----------------------------------------------------------------------------------
 echo
-echo "== Summary (load at end $(load); figures above 0.5 load per core mean other work shared the machine)"
+echo "== Summary (load average at end $(load); above 0.5, other work was sharing the machine: compare within one run only)"
 if [[ -n $NUMPY_SGEMM_BEST ]]; then
   echo "numpy SGEMM 1024³ 1 thread: system default BLAS ${NUMPY_SGEMM_DEFAULT} GFLOP/s, OpenBLAS detected kernels ${NUMPY_SGEMM_DETECTED}, OpenBLAS $KILN_OPENBLAS_CORETYPE ${NUMPY_SGEMM_BEST}"
   if [[ -n $KILN_SGEMM ]]; then
