@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Kiln vs PyTorch on the same machine in the same run:
+#   sgemm  SGEMM 1024³ on 1 thread: Kiln's GemmBenchmark.square (JMH, needs bench/target/benchmarks.jar)
+#          vs numpy's BLAS (Debian python3-numpy), OPENBLAS_NUM_THREADS=1
+#   mlp    ONE epoch of the MLP workload (784-512-512-10 ReLU, batch 64, Adam lr 1e-3, full MNIST)
+#          in Kiln (dev.kiln.cli.TrainMain, `seconds` of epoch 1 from the JSON report: training pass
+#          only) and in PyTorch (bench/pytorch_epoch.py, training loop only), same thread count
+# and prints a summary whose last line is the Kiln/PyTorch epoch ratio.
+#
+# Usage: bench/epoch-vs-pytorch.sh [--threads 2|1,2] [--workloads sgemm,mlp] [--limit N] [--build] [--cnn]
+#   --threads    thread counts to compare at, comma separated (default 2)
+#   --workloads  any of sgemm, mlp (default both)
+#   --limit      train on the first N images only (0 = all, the default), for a quick check
+#   --build      rebuild the runtime jar even if runtime/target has one
+#   --cnn        the CNN workload: TODO, prints "CNN: not yet available" until a conv layer exists
+# Environment: JAVA (default java), KILN_DATASETS (default ~/.kiln/datasets, MNIST in mnist/),
+#   OPENBLAS_DIR (default /usr/lib/x86_64-linux-gnu/openblas-pthread), KILN_OPENBLAS_CORETYPE (see below).
+#
+# Needs Debian's PyTorch and OpenBLAS for /usr/bin/python3 (not installed by this script):
+#   apt-get install -y python3-torch libopenblas0-pthread
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+THREADS=2
+WORKLOADS=sgemm,mlp
+LIMIT=0
+BUILD=0
+CNN=0
+JAVA=${JAVA:-java}
+PY=/usr/bin/python3
+DATA=${KILN_DATASETS:-$HOME/.kiln/datasets}
+OPENBLAS_DIR=${OPENBLAS_DIR:-/usr/lib/x86_64-linux-gnu/openblas-pthread}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --threads) THREADS=$2; shift 2 ;;
+    --workloads) WORKLOADS=$2; shift 2 ;;
+    --limit) LIMIT=$2; shift 2 ;;
+    --build) BUILD=1; shift ;;
+    --cnn) CNN=1; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+has() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# ---- checks ----------------------------------------------------------------------------------
+if ! "$PY" -c 'import torch, numpy' 2>/dev/null; then
+  echo "PyTorch or numpy is missing for $PY. Install Debian's packages:" >&2
+  echo "  apt-get install -y python3-torch libopenblas0-pthread" >&2
+  exit 1
+fi
+if [[ ! -e "$OPENBLAS_DIR/libblas.so.3" ]]; then
+  echo "No OpenBLAS at $OPENBLAS_DIR (PyTorch would run on the reference BLAS). Install it:" >&2
+  echo "  apt-get install -y libopenblas0-pthread   (or set OPENBLAS_DIR)" >&2
+  exit 1
+fi
+if [[ ! -e "$DATA/mnist/train-images-idx3-ubyte" ]]; then
+  echo "MNIST is not in $DATA/mnist; the Kiln run will fetch it (dev.kiln.data.DatasetCatalog)." >&2
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# OpenBLAS 0.3.21 (Debian 12) does not know every recent CPU model and then falls back to its
+# Prescott (SSE3) kernels. A comparison against those would flatter Kiln, so unless
+# KILN_OPENBLAS_CORETYPE says otherwise, an AVX-512 machine runs OpenBLAS with its SkylakeX
+# kernels (an AVX2 machine with Haswell), and numpy is also measured with the detected kernels.
+if [[ -z "${KILN_OPENBLAS_CORETYPE:-}" ]]; then
+  if grep -qw avx512f /proc/cpuinfo; then KILN_OPENBLAS_CORETYPE=SkylakeX
+  elif grep -qw avx2 /proc/cpuinfo; then KILN_OPENBLAS_CORETYPE=Haswell
+  else KILN_OPENBLAS_CORETYPE=detected; fi
+fi
+# Runs python with OpenBLAS: $1 = core type ("detected" = OpenBLAS's own choice), $2 = BLAS threads
+py_blas() {
+  local core=$1 blas_threads=$2; shift 2
+  if [[ $core == detected ]]; then
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$OPENBLAS_DIR" \
+      OPENBLAS_NUM_THREADS="$blas_threads" "$PY" "$@"
+  else
+    env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$core" LD_LIBRARY_PATH="$OPENBLAS_DIR" \
+      OPENBLAS_NUM_THREADS="$blas_threads" "$PY" "$@"
+  fi
+}
+
+echo "== Machine"
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs) (vendor $(grep -m1 vendor_id /proc/cpuinfo | cut -d: -f2 | xargs), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs), model $(grep -m1 '^model' /proc/cpuinfo | cut -d: -f2 | xargs)), $(nproc) cores, AVX-512: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)"
+echo "JDK: $("$JAVA" -version 2>&1 | head -1)"
+echo "Python: $("$PY" --version), torch $("$PY" -c 'import torch; print(torch.__version__)'), numpy $("$PY" -c 'import numpy; print(numpy.__version__)')"
+echo "OpenBLAS core type for the comparisons: $KILN_OPENBLAS_CORETYPE"
+echo "Load (1/5/15 min) at start: $(load)"
+
+# ---- SGEMM 1024³, 1 thread ---------------------------------------------------------------------
+NUMPY_SGEMM='
+import ctypes, os, time, numpy as np
+n = 1024
+rng = np.random.default_rng(42)
+a = rng.random((n, n), dtype=np.float32); b = rng.random((n, n), dtype=np.float32)
+for _ in range(3): a @ b
+best = 0.0
+t_end = time.perf_counter() + 3.0
+while time.perf_counter() < t_end:
+    t = time.perf_counter(); a @ b; best = max(best, 2 * n**3 / (time.perf_counter() - t) / 1e9)
+libs = set()
+for line in open("/proc/self/maps"):
+    p = line.split()
+    if len(p) >= 6 and ".so" in p[5] and any(w in os.path.basename(p[5]).lower() for w in ("blas", "lapack", "mkl")):
+        libs.add(os.path.realpath(p[5]))
+core = "?"
+for l in sorted(libs):
+    try:
+        f = ctypes.CDLL(l).openblas_get_corename; f.restype = ctypes.c_char_p; core = f().decode(); break
+    except (OSError, AttributeError):
+        pass
+blas = ", ".join(sorted(libs))
+print(f"numpy {np.__version__} SGEMM 1024^3, 1 thread: {best:.1f} GFLOP/s (best of 3 s), OpenBLAS kernels: {core}, BLAS: {blas}")
+print(f"NUMPY_GFLOPS={best:.3f}")
+'
+KILN_SGEMM="" NUMPY_SGEMM_BEST="" NUMPY_SGEMM_DETECTED=""
+if has sgemm; then
+  echo
+  echo "== SGEMM 1024³, 1 thread (load $(load))"
+  out=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 "$PY" -c "$NUMPY_SGEMM")
+  echo "system default BLAS:   ${out%%$'\n'NUMPY_GFLOPS=*}"
+  NUMPY_SGEMM_DEFAULT=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
+  out=$(py_blas detected 1 -c "$NUMPY_SGEMM")
+  echo "OpenBLAS, detected:    ${out%%$'\n'NUMPY_GFLOPS=*}"
+  NUMPY_SGEMM_DETECTED=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
+  NUMPY_SGEMM_BEST=$NUMPY_SGEMM_DETECTED
+  if [[ $KILN_OPENBLAS_CORETYPE != detected ]]; then
+    out=$(py_blas "$KILN_OPENBLAS_CORETYPE" 1 -c "$NUMPY_SGEMM")
+    echo "OpenBLAS, $KILN_OPENBLAS_CORETYPE: ${out%%$'\n'NUMPY_GFLOPS=*}"
+    NUMPY_SGEMM_BEST=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
+  fi
+  JAR="$ROOT/bench/target/benchmarks.jar"
+  if [[ -f $JAR ]]; then
+    "$JAVA" -jar "$JAR" 'GemmBenchmark.square$' -p size=1024 -p threads=1 -wi 3 -w 1 -i 5 -r 1 -f 1 \
+      -rf json -rff "$TMP/sgemm.json" > "$TMP/sgemm.log" 2>&1 || { cat "$TMP/sgemm.log"; exit 1; }
+    KILN_SGEMM=$("$PY" -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))[0]["secondaryMetrics"]["flops"]["score"] / 1e9))' "$TMP/sgemm.json")
+    echo "Kiln GemmBenchmark.square 1024, 1 thread (JMH 3×1 s warm-up, 5×1 s): $KILN_SGEMM GFLOP/s"
+  else
+    echo "Kiln: no $JAR; build it with ./mvnw -B -Pbench -pl bench -am package -DskipTests"
+  fi
+fi
+
+# ---- MLP epoch ---------------------------------------------------------------------------------
+declare -A KILN_EPOCH TORCH_EPOCH LOAD_AT
+if has mlp; then
+  JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
+  if [[ $BUILD == 1 || ! -f ${JARS[0]} ]]; then
+    echo
+    echo "== Building the runtime jar"
+    (cd "$ROOT" && ./mvnw -q -B -pl runtime -DskipTests package)
+    JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
+  fi
+  (cd "$ROOT" && ./mvnw -q -B -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile="$TMP/cp.txt" > /dev/null)
+  CP="${JARS[0]}:$(cat "$TMP/cp.txt")"
+
+  for t in ${THREADS//,/ }; do
+    echo
+    echo "== MLP epoch, $t thread(s) (load $(load))"
+    cat > "$TMP/spec-$t.properties" <<EOF
+modelName=bench-mlp
+data.name=mnist
+data.trainLimit=$LIMIT
+data.inputMean=0.0
+data.inputStd=1.0
+layers.count=6
+layers.000.type=dense
+layers.000.param.units=512
+layers.001.type=relu
+layers.002.type=dense
+layers.002.param.units=512
+layers.003.type=relu
+layers.004.type=dense
+layers.004.param.units=10
+layers.005.type=softmax
+loss=crossEntropy
+optimizer.name=adam
+optimizer.learningRate=0.001
+optimizer.momentum=0.0
+optimizer.beta1=0.9
+optimizer.beta2=0.999
+optimizer.epsilon=1.0E-8
+optimizer.schedule=constant
+optimizer.decay=0.8
+epochs=1
+batchSize=64
+seed=42
+threads=$t
+minAccuracy=NaN
+opset=17
+EOF
+    LOAD_AT[$t]=$(load)
+    "$JAVA" --add-modules jdk.incubator.vector -cp "$CP" dev.kiln.cli.TrainMain \
+      "$TMP/spec-$t.properties" "$TMP/out-$t" "$DATA" 2>&1 | { grep -v 'WARNING: Using incubator modules' || true; } | sed 's/^/  kiln: /'
+    KILN_EPOCH[$t]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["epochs"][0]["seconds"])' "$TMP/out-$t/bench-mlp.json")
+    echo "Kiln epoch: ${KILN_EPOCH[$t]} s (training pass; report $TMP/out-$t/bench-mlp.json)"
+
+    # OpenBLAS gets the same thread count; OMP_WAIT_POLICY=PASSIVE keeps PyTorch's idle OpenMP
+    # threads from spinning against OpenBLAS's threads on the same cores.
+    out=$(OMP_WAIT_POLICY=PASSIVE py_blas "$KILN_OPENBLAS_CORETYPE" "$t" "$ROOT/bench/pytorch_epoch.py" \
+      --threads "$t" --batch 64 --data "$DATA/mnist" --limit "$LIMIT")
+    sed 's/^/  torch: /' <<<"$out"
+    TORCH_EPOCH[$t]=$(sed -n 's/^PYTORCH_EPOCH_SECONDS=//p' <<<"$out")
+    echo "PyTorch epoch: ${TORCH_EPOCH[$t]} s"
+  done
+fi
+
+if [[ $CNN == 1 ]]; then
+  echo
+  echo "CNN: not yet available (TODO: a CNN workload once the convolution layers land in the runtime)"
+fi
+
+# ---- summary -----------------------------------------------------------------------------------
+echo
+echo "== Summary (load average at end $(load); above 0.5, other work was sharing the machine: compare within one run only)"
+if [[ -n $NUMPY_SGEMM_BEST ]]; then
+  echo "numpy SGEMM 1024³ 1 thread: system default BLAS ${NUMPY_SGEMM_DEFAULT} GFLOP/s, OpenBLAS detected kernels ${NUMPY_SGEMM_DETECTED}, OpenBLAS $KILN_OPENBLAS_CORETYPE ${NUMPY_SGEMM_BEST}"
+  if [[ -n $KILN_SGEMM ]]; then
+    echo "SGEMM 1024³ 1 thread: Kiln $KILN_SGEMM GFLOP/s / OpenBLAS ($KILN_OPENBLAS_CORETYPE) $NUMPY_SGEMM_BEST GFLOP/s = $("$PY" -c "print('%.2f' % ($KILN_SGEMM / $NUMPY_SGEMM_BEST))")×"
+  fi
+fi
+if has mlp; then
+  for t in ${THREADS//,/ }; do
+    echo "MLP epoch, $t thread(s), load ${LOAD_AT[$t]}: Kiln ${KILN_EPOCH[$t]} s, PyTorch ${TORCH_EPOCH[$t]} s"
+  done
+  for t in ${THREADS//,/ }; do
+    echo "Kiln/PyTorch epoch time, $t thread(s): $("$PY" -c "print('%.2f' % (${KILN_EPOCH[$t]} / ${TORCH_EPOCH[$t]}))")"
+  done
+fi

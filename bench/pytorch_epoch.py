@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""One training epoch of Kiln's MLP workload in PyTorch, for bench/epoch-vs-pytorch.sh.
+
+784-512-512-10 ReLU MLP, cross-entropy, Adam (lr 1e-3, betas 0.9/0.999, eps 1e-8), batch 64,
+the full MNIST training set read from the raw (uncompressed) IDX files Kiln caches. Pixels are
+scaled to [0, 1] like Kiln's default normalization (mean 0, std 1). Only the training loop of
+the epoch is timed (data already in tensors); evaluation after it is not, like Kiln's `seconds`.
+
+Prints which BLAS and threading PyTorch uses, and last a line `PYTORCH_EPOCH_SECONDS=<s>`.
+Run with Debian's python3-torch, e.g.
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_epoch.py --threads 2
+"""
+import argparse
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_idx(path, magic, header):
+    with open(path, "rb") as f:
+        raw = f.read()
+    got = int.from_bytes(raw[0:4], "big")
+    if got != magic:
+        raise SystemExit(f"{path}: not an uncompressed IDX file (magic {got:#x}, expected {magic:#x})")
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range((header - 4) // 4)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def load(data_dir, split):
+    images = read_idx(os.path.join(data_dir, f"{split}-images-idx3-ubyte"), 0x00000803, 16)
+    labels = read_idx(os.path.join(data_dir, f"{split}-labels-idx1-ubyte"), 0x00000801, 8)
+    x = torch.from_numpy(images.reshape(images.shape[0], -1).astype(np.float32) / 255.0)
+    y = torch.from_numpy(labels.astype(np.int64))
+    return x, y
+
+
+def loaded_libraries(words):
+    """Real paths of the shared libraries this process has mapped whose name contains a word."""
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 6 and ".so" in parts[5]:
+                name = os.path.basename(parts[5]).lower()
+                if any(w in name for w in words):
+                    libs.add(os.path.realpath(parts[5]))
+    return sorted(libs)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--data", default=os.path.expanduser("~/.kiln/datasets/mnist"))
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--limit", type=int, default=0, help="train on the first N images only (0 = all), for quick checks")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    x_train, y_train = load(args.data, "train")
+    x_test, y_test = load(args.data, "t10k")
+
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    for m in model:
+        if isinstance(m, nn.Linear):  # He initialization and zero bias, like Kiln's default
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+
+    if args.limit > 0:
+        x_train, y_train = x_train[:args.limit], y_train[:args.limit]
+    n = x_train.shape[0]
+    order = torch.randperm(n)
+    model.train()
+    loss_sum, batches = 0.0, 0
+    t0 = time.perf_counter()
+    for start in range(0, n, args.batch):
+        idx = order[start:start + args.batch]
+        xb, yb = x_train[idx], y_train[idx]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        loss_sum += loss.item()
+        batches += 1
+    seconds = time.perf_counter() - t0
+
+    model.eval()
+    with torch.no_grad():
+        accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
+
+    print(f"PyTorch {torch.__version__}, torch threads {torch.get_num_threads()} "
+          f"(interop {torch.get_num_interop_threads()}), batch {args.batch}, {n} images")
+    for line in torch.__config__.show().splitlines():
+        if "BLAS_INFO" in line:
+            info = [s.strip() for s in line.split(",") if "BLAS_INFO" in s or "LAPACK_INFO" in s or "USE_MKLDNN" in s]
+            print("PyTorch build: " + ", ".join(i.replace("- Build settings: ", "") for i in info))
+        elif "CPU capability" in line:
+            print("PyTorch" + line.strip().lstrip("-"))
+    print("BLAS libraries loaded: " + (", ".join(loaded_libraries(["blas", "lapack", "mkl", "dnnl"])) or "none"))
+    print(f"LD_LIBRARY_PATH={os.environ.get('LD_LIBRARY_PATH', '')}")
+    print(f"PyTorch epoch: {seconds:.2f} s training pass, {n / seconds:.0f} images/s, "
+          f"train loss {loss_sum / batches:.4f}, test accuracy {accuracy:.4f} (not timed)")
+    print(f"PYTORCH_EPOCH_SECONDS={seconds:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+package dev.kiln.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns JMH's JSON result ({@code -rf json}) of {@link FmaPeakBenchmark} and {@link GemmBenchmark}
+ * into a markdown table: GFLOP/s of every run (the {@code flops} counter / 10<sup>9</sup>, mean and
+ * fastest iteration) and, for the GEMMs, the fraction of the measured FMA peak at the same thread
+ * count (fastest GEMM iteration over fastest FMA-peak iteration, the estimate least disturbed by
+ * other work on a shared machine), when the same file holds an FMA peak for that count.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.kiln.bench.BenchReport jmh.json [--out report.md] [--note TEXT]...
+ * </pre>
+ */
+public final class BenchReport {
+
+    private BenchReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path in = null;
+        Path out = null;
+        List<String> notes = new ArrayList<>();
+        for (int a = 0; a < args.length; a++) {
+            switch (args[a]) {
+                case "--out" -> out = Path.of(args[++a]);
+                case "--note" -> notes.add(args[++a]);
+                default -> in = Path.of(args[a]);
+            }
+        }
+        if (in == null) {
+            System.err.println("usage: BenchReport <jmh-result.json> [--out report.md] [--note TEXT]...");
+            System.exit(2);
+        }
+        String md = render(Files.readString(in, StandardCharsets.UTF_8), notes);
+        if (out != null) {
+            Files.writeString(out, md, StandardCharsets.UTF_8);
+        }
+        System.out.print(md);
+    }
+
+    /** One benchmark run as the report needs it. */
+    record Row(String benchmark, String method, Map<String, String> params, int threads,
+               double gflops, double gflopsError, double best, String kernels, String product, String shape) {
+    }
+
+    /** The markdown report of a JMH JSON result. */
+    static String render(String json, List<String> notes) {
+        List<?> runs = (List<?>) Json.parse(json);
+        List<Row> rows = new ArrayList<>();
+        Map<Integer, Row> peak = new TreeMap<>();
+        Map<?, ?> first = runs.isEmpty() ? Map.of() : (Map<?, ?>) runs.get(0);
+        for (Object o : runs) {
+            Row r = row((Map<?, ?>) o);
+            if (r == null) {
+                continue;
+            }
+            if (r.benchmark().endsWith("FmaPeakBenchmark")) {
+                peak.put(r.threads(), r);
+            } else {
+                rows.add(r);
+            }
+        }
+
+        StringBuilder sb = new StringBuilder();
+        sb.append("## Kernel benchmarks (JMH)\n\n");
+        if (!first.isEmpty()) {
+            sb.append(String.format(Locale.ROOT,
+                    "JDK %s (%s %s), JMH %s; %d × %s warm-up, %d × %s measured, %d fork(s); "
+                            + "± is JMH's 99.9%% confidence half-width.%n",
+                    first.get("jdkVersion"), first.get("vmName"), first.get("vmVersion"), first.get("jmhVersion"),
+                    (int) num(first.get("warmupIterations")), first.get("warmupTime"),
+                    (int) num(first.get("measurementIterations")), first.get("measurementTime"), (int) num(first.get("forks"))));
+        }
+        for (String n : notes) {
+            sb.append('\n').append(n).append('\n');
+        }
+        sb.append("\nGFLOP/s is the mean over the measured iterations; *best* is the fastest iteration, the one least "
+                + "disturbed by other work on the machine. *Of FMA peak* is best GEMM iteration / best FMA-peak "
+                + "iteration at the same thread count.\n");
+        sb.append("\n### Measured FMA peak\n\n| threads | GFLOP/s | ± | best |\n|---:|---:|---:|---:|\n");
+        if (peak.isEmpty()) {
+            sb.append("| — | (no FmaPeakBenchmark in this result) | |\n");
+        }
+        for (Row p : peak.values()) {
+            sb.append(String.format(Locale.ROOT, "| %d | %.1f | %s | %.1f |%n", p.threads(), p.gflops(),
+                    err(p.gflopsError()), p.best()));
+        }
+        sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.rows`)\n\n")
+                .append("| product | m×n×k | kernels | threads | GFLOP/s | ± | best | of FMA peak |\n")
+                .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            Row p = peak.get(r.threads());
+            String frac = p == null ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * r.best() / p.best());
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %s | %.1f | %s |%n",
+                    r.product(), r.shape(), r.kernels(), r.threads(), r.gflops(), err(r.gflopsError()), r.best(), frac));
+        }
+        return sb.toString();
+    }
+
+    private static Row row(Map<?, ?> run) {
+        String full = (String) run.get("benchmark");
+        int dot = full.lastIndexOf('.');
+        String benchmark = full.substring(0, dot);
+        String method = full.substring(dot + 1);
+        Map<String, String> params = new TreeMap<>();
+        if (run.get("params") instanceof Map<?, ?> p) {
+            p.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
+        }
+        Map<?, ?> secondary = (Map<?, ?>) run.get("secondaryMetrics");
+        Map<?, ?> flops = secondary == null ? null : (Map<?, ?>) secondary.get("flops");
+        if (flops == null) {
+            return null;
+        }
+        double gflops = num(flops.get("score")) / 1e9;
+        double error = num(flops.get("scoreError")) / 1e9;
+        double best = Double.NaN;
+        if (flops.get("rawData") instanceof List<?> forks) {
+            for (Object f : forks) {
+                for (Object v : (List<?>) f) {
+                    double x = num(v) / 1e9;
+                    best = Double.isNaN(best) ? x : Math.max(best, x);
+                }
+            }
+        }
+        int threads = params.containsKey("threads") ? Integer.parseInt(params.get("threads"))
+                : (int) num(run.get("threads"));
+        String kernels = method.toLowerCase(Locale.ROOT).contains("scalar") ? "scalar" : "vector";
+        String product;
+        String shape;
+        if (params.containsKey("size")) {
+            String n = params.get("size");
+            product = "SGEMM square";
+            shape = n + "×" + n + "×" + n;
+        } else if (params.containsKey("shape")) {
+            String[] opDims = params.get("shape").split(":");
+            product = switch (opDims[0]) {
+                case "NN" -> "forward X·W";
+                case "TN" -> "weight gradient Xᵀ·dY";
+                case "NT" -> "input gradient dY·Wᵀ";
+                default -> opDims[0];
+            };
+            shape = opDims[1].replace('x', '×');
+        } else {
+            product = method;
+            shape = "—";
+        }
+        return new Row(benchmark, method, params, threads, gflops, error, best, kernels, product, shape);
+    }
+
+    private static String err(double e) {
+        return Double.isFinite(e) ? String.format(Locale.ROOT, "%.1f", e) : "—";
+    }
+
+    /** JMH writes numbers as numbers, and NaN or infinities as strings. */
+    private static double num(Object o) {
+        if (o instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (o instanceof String s) {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+}

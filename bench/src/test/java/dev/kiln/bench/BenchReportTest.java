@@ -1,0 +1,57 @@
+package dev.kiln.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchReportTest {
+
+    /** A trimmed JMH 1.37 result: the FMA peak at 1 thread and one SGEMM, as JMH writes them. */
+    private static final String RESULT = """
+            [
+              {"jmhVersion": "1.37", "benchmark": "dev.kiln.bench.FmaPeakBenchmark.peak1", "mode": "thrpt",
+               "threads": 1, "forks": 1, "jdkVersion": "17.0.15", "vmName": "OpenJDK 64-Bit Server VM",
+               "vmVersion": "17.0.15+6", "warmupIterations": 3, "warmupTime": "1 s",
+               "measurementIterations": 5, "measurementTime": "1 s",
+               "primaryMetric": {"score": 29000.0, "scoreError": 100.0, "scoreUnit": "ops/s"},
+               "secondaryMetrics": {"flops": {"score": 1.8E11, "scoreError": 1.0E10, "scoreUnit": "ops/s",
+                                              "rawData": [[1.7E11, 2.0E11, 1.8E11]]}}},
+              {"jmhVersion": "1.37", "benchmark": "dev.kiln.bench.GemmBenchmark.square", "mode": "thrpt",
+               "threads": 1, "forks": 1, "params": {"size": "1024", "threads": "1"},
+               "primaryMetric": {"score": 10.0, "scoreError": "NaN", "scoreUnit": "ops/s"},
+               "secondaryMetrics": {"flops": {"score": 4.0E10, "scoreError": "NaN", "scoreUnit": "ops/s",
+                                              "rawData": [[3.0E10, 5.0E10]]}}},
+              {"jmhVersion": "1.37", "benchmark": "dev.kiln.bench.GemmBenchmark.denseScalar", "mode": "thrpt",
+               "threads": 1, "forks": 1, "params": {"shape": "NT:64x512x512", "threads": "2"},
+               "primaryMetric": {"score": 10.0, "scoreError": 1.0, "scoreUnit": "ops/s"},
+               "secondaryMetrics": {"flops": {"score": 1.0E9, "scoreError": 1.0E8, "scoreUnit": "ops/s",
+                                              "rawData": [[1.0E9]]}}}
+            ]
+            """;
+
+    @Test
+    void reportsGflopsAndFractionOfPeakAtTheSameThreadCount() {
+        String md = BenchReport.render(RESULT, List.of("Load: 0.1"));
+        assertTrue(md.contains("JDK 17.0.15 (OpenJDK 64-Bit Server VM 17.0.15+6), JMH 1.37; 3 × 1 s warm-up, 5 × 1 s measured"), md);
+        assertTrue(md.contains("\nLoad: 0.1\n"), md);
+        assertTrue(md.contains("| 1 | 180.0 | 10.0 | 200.0 |"), md);
+        // best SGEMM 50 GFLOP/s over best peak 200 GFLOP/s
+        assertTrue(md.contains("| SGEMM square | 1024×1024×1024 | vector | 1 | 40.0 | — | 50.0 | 25% |"), md);
+        // the threads parameter, not JMH's thread count, decides the peak; none measured at 2
+        assertTrue(md.contains("| input gradient dY·Wᵀ | 64×512×512 | scalar | 2 | 1.0 | 0.1 | 1.0 | — |"), md);
+    }
+
+    @Test
+    void parsesJsonValues() {
+        Object v = Json.parse("{\"a\": [1, -2.5e3, \"x\\\"y\\u00e9\"], \"b\": true, \"c\": null, \"d\": {}}");
+        Map<?, ?> m = (Map<?, ?>) v;
+        assertEquals(List.of(1.0, -2500.0, "x\"yé"), m.get("a"));
+        assertEquals(Boolean.TRUE, m.get("b"));
+        assertTrue(m.containsKey("c"));
+        assertEquals(Map.of(), m.get("d"));
+    }
+}
