@@ -64,7 +64,7 @@ class ExampleModelIT {
                 new Example("cnn-examples", "mnist-cnn", "mnist", 1, 0.93),
                 new Example("fashion-example", "fashion-mnist", "fashion-mnist", 1, 0.75),
                 new Example("projects", "cnn-variety", "mnist", 2, 0.8),
-                new Example("projects", "global-pool", "fashion-mnist", 1, 0.4));
+                new Example("projects", "global-pool", "fashion-mnist", 2, 0.4));
     }
 
     @ParameterizedTest
