@@ -14,15 +14,21 @@ import dev.kiln.report.Json;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +106,27 @@ public class EvaluateMojo extends AbstractMojo {
     File outputDirectory;
 
     /** Skips the evaluation (and its gate). */
+    /**
+     * A model this one must not be worse than: an ONNX file, or {@code groupId:artifactId:version[:classifier]}
+     * of an attached model (type {@code onnx}, e.g. the last release). Evaluated on the same
+     * test set with the same preprocessing.
+     */
+    @Parameter(property = "dl.baseline")
+    String baseline;
+
+    /** How far below the baseline's accuracy the model may fall, e.g. {@code 0.005}; default 0. */
+    @Parameter(property = "dl.maxAccuracyDrop", defaultValue = "0")
+    double maxAccuracyDrop;
+
+    @Component
+    RepositorySystem repositorySystem;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
+    RepositorySystemSession repositorySession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true)
+    List<RemoteRepository> remoteRepositories;
+
     @Parameter(property = "dl.skip", defaultValue = "false")
     boolean skip;
 
@@ -113,6 +140,10 @@ public class EvaluateMojo extends AbstractMojo {
         Preprocessing pre = preprocessing();
         checkGate("minAccuracy", minAccuracy);
         checkGate("minClassAccuracy", minClassAccuracy);
+        if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1)) {
+            throw new MojoExecutionException(PomErrors.describe("maxAccuracyDrop",
+                    "must be between 0 and 1 (e.g. 0.005), got " + maxAccuracyDrop));
+        }
         if (batchSize < 1) {
             throw new MojoExecutionException("Invalid <batchSize> (-Ddl.evalBatchSize): must be >= 1, got " + batchSize);
         }
@@ -138,11 +169,29 @@ public class EvaluateMojo extends AbstractMojo {
         double[] perClass = classAccuracies(r.confusion());
         double gate = minAccuracy != null ? minAccuracy : Double.NaN;
         double classGate = minClassAccuracy != null ? minClassAccuracy : Double.NaN;
-        List<JUnitGates.Gate> gates = AccuracyGate.gates(base, r.accuracy(), perClass, gate, classGate, modelFile);
+        List<JUnitGates.Gate> gates = new ArrayList<>(
+                AccuracyGate.gates(base, r.accuracy(), perClass, gate, classGate, modelFile));
+        Double baselineAccuracy = null;
+        if (baseline != null && !baseline.isBlank()) {
+            Path basePath = BaselineModel.resolve(baseline, repositorySystem, repositorySession, remoteRepositories);
+            try {
+                baselineAccuracy = OnnxEvaluator.evaluate(basePath, data.test, pre, batchSize).accuracy();
+            } catch (OnnxEvaluator.EvaluationException e) {
+                throw new MojoExecutionException(PomErrors.describe("baseline", basePath + ": " + e.getMessage()));
+            }
+            getLog().info(String.format(Locale.ROOT, "Baseline %s: test accuracy %s", baseline,
+                    AccuracyGate.accuracy(baselineAccuracy, Double.NaN)));
+            gates.add(BaselineModel.gate(base, r.accuracy(), baselineAccuracy, maxAccuracyDrop, baseline, modelFile));
+        }
         Path json = out.resolve(base + ".eval.json");
         try {
-            AtomicFiles.writeString(json, Json.write(report(modelFile, data, pre, r, perClass, gate, classGate, gates)),
-                    "evaluation report");
+            Map<String, Object> report = report(modelFile, data, pre, r, perClass, gate, classGate, gates);
+            if (baselineAccuracy != null) {
+                report.put("baseline", baseline);
+                report.put("baselineAccuracy", baselineAccuracy);
+                report.put("maxAccuracyDrop", maxAccuracyDrop);
+            }
+            AtomicFiles.writeString(json, Json.write(report), "evaluation report");
             JUnitGates.write(out.resolve(base + "-eval-gates.xml"), "dl.evaluate." + base, gates, r.seconds());
         } catch (UncheckedIOException e) {
             throw new MojoExecutionException("Model '" + base + "': " + e.getMessage(), e);

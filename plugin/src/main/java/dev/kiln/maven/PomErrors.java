@@ -37,7 +37,9 @@ final class PomErrors {
             Map.entry("std", "dl.std"),
             Map.entry("datasets", "dl.datasets"),
             Map.entry("jvm", "dl.jvm"),
-            Map.entry("maxHeap", "dl.maxHeap"));
+            Map.entry("maxHeap", "dl.maxHeap"),
+            Map.entry("baseline", "dl.baseline"),
+            Map.entry("maxAccuracyDrop", "dl.maxAccuracyDrop"));
 
     private static final Pattern LAYER_FIELD = Pattern.compile("layers\\[(\\d+)]\\.(\\w+)");
 

@@ -1,5 +1,12 @@
 package dev.kiln.maven;
 
+
+import dev.kiln.kernels.KernelProvider;
+import dev.kiln.nn.Compute;
+import dev.kiln.nn.Network;
+import dev.kiln.onnx.OnnxExporter;
+import dev.kiln.onnx.OnnxModelReader;
+import dev.kiln.parallel.Parallel;
 import dev.kiln.report.Json;
 import dev.kiln.spec.DataSpec;
 import dev.kiln.spec.LayerSpec;
@@ -8,7 +15,6 @@ import dev.kiln.spec.TrainingSpec;
 import dev.kiln.train.TrainingJob;
 import dev.kiln.train.TrainingListener;
 import dev.kiln.train.TrainingResult;
-
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.SystemStreamLog;
@@ -120,6 +126,52 @@ class EvaluateMojoTest {
         assertTrue(Files.readString(dir.resolve("synth-eval-gates.xml")).contains("<failure message=\"Model &apos;synth&apos; missed"),
                 "the gate report lists the failure");
         assertEquals(Boolean.FALSE, evalJson("synth").get("passed"));
+    }
+
+    @Test
+    void aModelWorseThanItsBaselineFailsAndOneAsGoodPasses() throws Exception {
+        // an untrained network of the same shape: about chance accuracy
+        Path random = dir.resolve("random.onnx");
+        TrainingSpec spec = TrainingSpec.parse(OnnxModelReader.metadata(kilnModel()).get(OnnxExporter.META_SPEC));
+        try (Parallel p = new Parallel(1)) {
+            Network net = Network.build(new Compute(KernelProvider.get(), p), spec.layers(), new int[] {1, 28, 28}, 10,
+                    spec.data().inputMean(), spec.data().inputStd(), 99);
+            OnnxExporter.export(net, spec, Map.of(), random);
+        }
+        EvaluateMojo worse = mojo(random);
+        worse.baseline = kilnModel().toString();
+        worse.maxAccuracyDrop = 0.05;
+        MojoFailureException e = assertThrows(MojoFailureException.class, worse::execute);
+        assertTrue(e.getMessage().matches("Model 'random' fell below its baseline: test accuracy 0\\.\\d{4,} < baseline "
+                + "[01]\\.\\d{4} - maxAccuracyDrop 0\\.05 \\(model: .*random\\.onnx, baseline: .*synth\\.onnx\\)"), e.getMessage());
+        assertEquals(Boolean.FALSE, evalJson("random").get("passed"));
+        assertTrue(Files.readString(dir.resolve("random-eval-gates.xml")).contains("fell below its baseline"));
+
+        EvaluateMojo same = mojo(kilnModel());
+        same.baseline = kilnModel().toString();
+        same.execute();
+        assertEquals(evalJson("synth").get("testAccuracy"), evalJson("synth").get("baselineAccuracy"));
+    }
+
+    @Test
+    void baselineCoordinatesAndBadBaselines() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"com.acme", "digits", "1.2.0", "digits"},
+                BaselineModel.coordinates("com.acme:digits:1.2.0:digits"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"com.acme", "digits", "1.2.0", ""},
+                BaselineModel.coordinates("com.acme:digits:1.2.0"));
+        org.junit.jupiter.api.Assertions.assertNull(BaselineModel.coordinates("models/old.onnx"));
+        org.junit.jupiter.api.Assertions.assertNull(BaselineModel.coordinates("a::b"));
+
+        EvaluateMojo missing = mojo(kilnModel());
+        missing.baseline = dir.resolve("nope.onnx").toString();
+        MojoExecutionException e = assertThrows(MojoExecutionException.class, missing::execute);
+        assertTrue(e.getMessage().startsWith("Invalid <baseline> (-Ddl.baseline): ") && e.getMessage().contains("nope.onnx does not exist"),
+                e.getMessage());
+
+        EvaluateMojo drop = mojo(kilnModel());
+        drop.maxAccuracyDrop = 2;
+        assertTrue(assertThrows(MojoExecutionException.class, drop::execute).getMessage()
+                .startsWith("Invalid <maxAccuracyDrop> (-Ddl.maxAccuracyDrop): must be between 0 and 1"));
     }
 
     @Test
