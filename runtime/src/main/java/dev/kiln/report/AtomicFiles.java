@@ -27,10 +27,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
 
     /**
-     * Test hook: milliseconds to sleep after the temporary file is complete and before the rename,
-     * so a test can kill the process exactly there. Unset (the default) means no pause.
+     * Test hook, {@code <suffix>:<millis>}: sleep that long after the temporary file of a target
+     * whose name ends with {@code suffix} is complete and before the rename, so a test can kill the
+     * process exactly there (e.g. {@code .onnx:60000}). Unset (the default) means no pause.
      */
-    public static final String PAUSE_PROPERTY = "kiln.test.atomicWritePauseMillis";
+    public static final String PAUSE_PROPERTY = "kiln.test.atomicWritePause";
 
     private static final String TMP_SUFFIX = ".tmp";
 
@@ -91,7 +92,7 @@ public final class AtomicFiles {
                 // on disk before the rename, so a crash cannot leave a renamed but empty file
                 ch.force(true);
             }
-            pauseForTests();
+            pauseForTests(target.getFileName().toString());
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -132,14 +133,18 @@ public final class AtomicFiles {
         return n;
     }
 
-    private static void pauseForTests() {
-        Long ms = Long.getLong(PAUSE_PROPERTY);
-        if (ms != null && ms > 0) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    private static void pauseForTests(String name) {
+        String hook = System.getProperty(PAUSE_PROPERTY);
+        int colon = hook == null ? -1 : hook.lastIndexOf(':');
+        if (colon < 0 || !name.endsWith(hook.substring(0, colon))) {
+            return;
+        }
+        try {
+            Thread.sleep(Long.parseLong(hook.substring(colon + 1)));
+        } catch (NumberFormatException ignored) {
+            // a malformed test hook pauses nothing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
