@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * The command line of the forked trainer:
  * {@code <jvm> --add-modules jdk.incubator.vector -Xmx<maxHeap> [jvmArgs] -cp <runtime class path>
- * dev.kiln.cli.TrainMain <spec> <outputDir> <datasetCache>}.
+ * dev.kiln.cli.TrainMain <spec> <outputDir> <datasetCache> [--resume]}.
  *
  * <p>The child gets its own JVM so it can load the Vector API module (Maven's JVM usually lacks
  * it), get a heap sized for training, and never leak threads or memory into the build.
@@ -60,6 +60,15 @@ final class ForkCommand {
     /** As above with another main class honouring the {@code TrainMain} contract (tests use a fake). */
     static List<String> build(Path jvm, String maxHeap, List<String> jvmArgs, List<Path> classpath,
                               String mainClass, Path specFile, Path outputDir, Path datasetCache) {
+        return build(jvm, maxHeap, jvmArgs, classpath, mainClass, specFile, outputDir, datasetCache, false);
+    }
+
+    /**
+     * As above; {@code resume} adds {@link TrainMain#RESUME}, an argument rather than a spec entry
+     * so that it never changes the spec fingerprint.
+     */
+    static List<String> build(Path jvm, String maxHeap, List<String> jvmArgs, List<Path> classpath,
+                              String mainClass, Path specFile, Path outputDir, Path datasetCache, boolean resume) {
         List<String> cmd = new ArrayList<>();
         cmd.add(jvm.toString());
         cmd.add("--add-modules");
@@ -78,6 +87,9 @@ final class ForkCommand {
         cmd.add(specFile.toAbsolutePath().toString());
         cmd.add(outputDir.toAbsolutePath().toString());
         cmd.add(datasetCache.toAbsolutePath().toString());
+        if (resume) {
+            cmd.add(TrainMain.RESUME);
+        }
         return cmd;
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.maven;
 
+import dev.kiln.cli.TrainMain;
 import dev.kiln.spec.SpecException;
 
 import org.apache.maven.plugin.MojoExecutionException;
@@ -39,7 +40,8 @@ final class PomErrors {
             Map.entry("jvm", "dl.jvm"),
             Map.entry("maxHeap", "dl.maxHeap"),
             Map.entry("baseline", "dl.baseline"),
-            Map.entry("maxAccuracyDrop", "dl.maxAccuracyDrop"));
+            Map.entry("maxAccuracyDrop", "dl.maxAccuracyDrop"),
+            Map.entry("resume", "dl.resume"));
 
     private static final Pattern LAYER_FIELD = Pattern.compile("layers\\[(\\d+)]\\.(\\w+)");
 
@@ -129,8 +131,22 @@ final class PomErrors {
     }
 
     /**
+     * The heap check failed before training: says how to give the trainer more.
+     *
+     * @param reason  the runtime's message, with the estimate and the heap
+     * @param maxHeap the {@code <maxHeap>} in use
+     */
+    static MojoExecutionException insufficientMemory(String modelName, String reason, String maxHeap) {
+        String r = reason == null || reason.isBlank() ? "Not enough memory for training." : reason.trim();
+        return new MojoExecutionException("Model '" + modelName + "': " + r + " Raise <maxHeap> (-Ddl.maxHeap, now "
+                + maxHeap + ") or lower <batchSize> (-Ddl.batchSize); -Dkiln.memoryCheck=false in <jvmArgs> turns "
+                + "the check off if the estimate is wrong.");
+    }
+
+    /**
      * The build error for a forked trainer that exited with {@code exitCode != 0}, following the
-     * {@link dev.kiln.cli.TrainMain} contract: 2 bad spec or data, 3 diverged, anything else a crash.
+     * {@link dev.kiln.cli.TrainMain} contract: 2 bad spec or data, 3 diverged, 4 heap too small,
+     * 5 unusable checkpoint, anything else a crash.
      *
      * @param stderr  the child's standard error, JVM noise already removed
      * @param maxHeap the heap it was given, for the out-of-memory hint
@@ -152,6 +168,11 @@ final class PomErrors {
             }
             case 3:
                 return diverged(modelName, reason, null);
+            case TrainMain.EXIT_MEMORY:
+                return insufficientMemory(modelName, reason, maxHeap);
+            case TrainMain.EXIT_CHECKPOINT:
+                return new MojoExecutionException("Model '" + modelName + "': " + (reason.isEmpty() ? "unusable checkpoint" : reason)
+                        + " (resuming because of <resume> / -Ddl.resume)");
             default: {
                 StringBuilder sb = new StringBuilder("Model '").append(modelName)
                         .append("': the forked trainer failed with exit code ").append(exitCode);

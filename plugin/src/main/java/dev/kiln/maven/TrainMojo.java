@@ -9,7 +9,9 @@ import dev.kiln.spec.DataSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.SpecException;
 import dev.kiln.spec.TrainingSpec;
+import dev.kiln.train.CheckpointException;
 import dev.kiln.train.DivergenceException;
+import dev.kiln.train.InsufficientMemoryException;
 import dev.kiln.train.EpochStats;
 import dev.kiln.train.Provenance;
 import dev.kiln.train.TrainingJob;
@@ -52,7 +54,8 @@ import java.util.List;
  * and its own heap; progress lines appear in the build log as they happen. The outputs are
  * {@code <outputDirectory>/<modelName>.onnx}, {@code .json} (the report), {@code .html} (curves,
  * confusion heat map, misclassified images), {@code -gates.xml} (the gates as JUnit XML) and
- * {@code .spec} (the exact run specification, replayable with {@code dev.kiln.cli.TrainMain}).
+ * {@code .spec} (the exact run specification, replayable with {@code dev.kiln.cli.TrainMain}); while
+ * training, {@code .ckpt} holds the last completed epoch for {@code -Ddl.resume}.
  *
  * <p>A model whose spec fingerprint, dataset SHA-256 and Kiln version equal the ones recorded in
  * its report is up to date: it is not retrained (unless {@code -Ddl.force}), but gated on its
@@ -178,6 +181,17 @@ public class TrainMojo extends AbstractMojo {
     @Parameter(property = "dl.force", defaultValue = "false")
     boolean force;
 
+    /**
+     * Continues a run that was killed (Ctrl-C, a CI timeout, a crash) from the checkpoint it wrote
+     * after its last completed epoch, {@code <outputDirectory>/<modelName>.ckpt}, instead of starting
+     * over. With the same configuration the final model has the same bytes as an uninterrupted
+     * run. The checkpoint must come from the same configuration, dataset and Kiln version, else
+     * the build fails naming what changed; without a checkpoint, training starts at epoch 1.
+     * Not part of the spec fingerprint.
+     */
+    @Parameter(property = "dl.resume", defaultValue = "false")
+    boolean resume;
+
     /** Skips training (and the gate) entirely. */
     @Parameter(property = "dl.skip", defaultValue = "false")
     boolean skip;
@@ -196,7 +210,11 @@ public class TrainMojo extends AbstractMojo {
     @Parameter(property = "dl.jvm")
     File jvm;
 
-    /** Maximum heap of the forked trainer, as for {@code -Xmx}: {@code 512m}, {@code 2g}. */
+    /**
+     * Maximum heap of the forked trainer, as for {@code -Xmx}: {@code 512m}, {@code 2g}. Before
+     * training, the trainer estimates what the network, optimizer, batch and dataset need and
+     * fails at once when this heap is too small.
+     */
     @Parameter(property = "dl.maxHeap", defaultValue = "2g")
     String maxHeap;
 
@@ -340,9 +358,15 @@ public class TrainMojo extends AbstractMojo {
             }
         };
         try {
-            return TrainingJob.run(spec, out, cache, listener);
+            return TrainingJob.run(spec, out, cache, listener, TrainingJob.Options.DEFAULT.withResume(resume));
         } catch (SpecException e) {
             throw PomErrors.invalid(e);
+        } catch (InsufficientMemoryException e) {
+            throw new MojoExecutionException("Model '" + spec.modelName() + "': " + e.getMessage()
+                    + " Training runs inside Maven's JVM (<fork>false</fork>): raise its heap (MAVEN_OPTS=-Xmx...)"
+                    + " or fork the trainer with a larger <maxHeap>.", e);
+        } catch (CheckpointException e) {
+            throw new MojoExecutionException("Model '" + spec.modelName() + "': " + e.getMessage(), e);
         } catch (DivergenceException e) {
             throw PomErrors.diverged(spec.modelName(), e.getMessage(), e);
         } catch (DatasetException e) {
@@ -384,7 +408,8 @@ public class TrainMojo extends AbstractMojo {
             classpath = new ArrayList<>(classpath);
             classpath.addAll(extraClasspath);
         }
-        List<String> command = ForkCommand.build(java, maxHeap, jvmArgs, classpath, forkMainClass, specFile, out, cache);
+        List<String> command = ForkCommand.build(java, maxHeap, jvmArgs, classpath, forkMainClass, specFile, out, cache,
+                resume);
         getLog().debug("Forked trainer command: " + String.join(" ", command));
 
         ForkedTrainer.Outcome outcome;

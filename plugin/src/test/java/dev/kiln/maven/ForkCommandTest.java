@@ -36,6 +36,17 @@ class ForkCommandTest {
     }
 
     @Test
+    void resumeIsAnExtraArgumentNotPartOfTheSpec() {
+        List<String> cmd = ForkCommand.build(Path.of("java"), "1g", null, List.of(dir), ForkCommand.MAIN_CLASS,
+                dir.resolve("s"), dir, dir, true);
+        assertEquals("--resume", cmd.get(cmd.size() - 1));
+        assertEquals(dir.toAbsolutePath().toString(), cmd.get(cmd.size() - 2));
+        List<String> fresh = ForkCommand.build(Path.of("java"), "1g", null, List.of(dir), ForkCommand.MAIN_CLASS,
+                dir.resolve("s"), dir, dir, false);
+        assertEquals(cmd.subList(0, cmd.size() - 1), fresh);
+    }
+
+    @Test
     void noJvmArgsIsFine() {
         List<String> cmd = ForkCommand.build(Path.of("java"), "512m", null, List.of(dir), dir.resolve("s"), dir, dir);
         assertEquals("-Xmx512m", cmd.get(3));

@@ -85,4 +85,25 @@ class PomErrorsTest {
         e = PomErrors.forkFailure("m", 137, List.of(), "2g");
         assertEquals("Model 'm': the forked trainer failed with exit code 137 (killed by signal 9)", e.getMessage());
     }
+
+    @Test
+    void exitFourIsATooSmallHeapAndSaysWhichSettingToRaise() {
+        Exception e = PomErrors.forkFailure("m", 4, List.of("Not enough memory: training needs about 900.0 MiB (1125.0 MiB"
+                + " with a 1.25x safety margin) but the heap is 512.0 MiB. Estimate: ... Give the trainer a larger heap or"
+                + " lower the batch size."), "512m");
+        assertInstanceOf(MojoExecutionException.class, e);
+        assertTrue(e.getMessage().startsWith("Model 'm': Not enough memory: training needs about 900.0 MiB"), e.getMessage());
+        assertTrue(e.getMessage().contains("the heap is 512.0 MiB"), e.getMessage());
+        assertTrue(e.getMessage().contains("Raise <maxHeap> (-Ddl.maxHeap, now 512m) or lower <batchSize> (-Ddl.batchSize)"),
+                e.getMessage());
+    }
+
+    @Test
+    void exitFiveIsAnUnusableCheckpoint() {
+        Exception e = PomErrors.forkFailure("m", 5, List.of("Cannot resume from the checkpoint /p/m.ckpt: it was written for"
+                + " spec fingerprint aa, this run's is bb (epochs 3 -> 4). Delete it to train from the start, or run without resume."), "2g");
+        assertInstanceOf(MojoExecutionException.class, e);
+        assertTrue(e.getMessage().startsWith("Model 'm': Cannot resume from the checkpoint /p/m.ckpt: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(resuming because of <resume> / -Ddl.resume)"), e.getMessage());
+    }
 }

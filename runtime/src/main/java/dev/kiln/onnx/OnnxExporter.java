@@ -11,20 +11,15 @@ import dev.kiln.onnx.proto.Onnx.TensorProto;
 import dev.kiln.onnx.proto.Onnx.TensorShapeProto;
 import dev.kiln.onnx.proto.Onnx.TypeProto;
 import dev.kiln.onnx.proto.Onnx.ValueInfoProto;
+import dev.kiln.report.AtomicFiles;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.TrainingSpec;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Writes a {@link Network} as an ONNX model that takes raw pixels and returns class
@@ -230,29 +225,6 @@ public final class OnnxExporter {
 
     /** Package-private for the tests of failure clean-up. */
     static void writeAtomically(byte[] bytes, Path out) throws IOException {
-        Path target = out.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        // Same folder, so the final move is a rename; a fresh name so concurrent writers never share a
-        // temp file. Not Files.createTempFile: its owner-only permissions would stick to the model.
-        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                // On disk before the rename, so a crash cannot leave a renamed but empty model.
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        AtomicFiles.write(out, o -> o.write(bytes));
     }
 }

@@ -55,6 +55,35 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public OptimizerState exportState() {
+        java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            tensors.put("m/" + params.get(i).name(), m[i].clone());
+            tensors.put("v/" + params.get(i).name(), v[i].clone());
+        }
+        return new OptimizerState("adam", t, tensors);
+    }
+
+    @Override
+    public void importState(OptimizerState state) {
+        if (!"adam".equals(state.optimizer())) {
+            throw new IllegalArgumentException("the state is " + state.optimizer() + "'s, not adam's");
+        }
+        // checked in full before anything is copied, so a bad state leaves this optimizer as it was
+        float[][] newM = new float[params.size()][];
+        float[][] newV = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            newM[i] = state.tensor("m/" + params.get(i).name(), m[i].length);
+            newV[i] = state.tensor("v/" + params.get(i).name(), v[i].length);
+        }
+        for (int i = 0; i < params.size(); i++) {
+            System.arraycopy(newM[i], 0, m[i], 0, m[i].length);
+            System.arraycopy(newV[i], 0, v[i], 0, v[i].length);
+        }
+        t = state.steps();
+    }
+
+    @Override
     public double learningRate() {
         return lr;
     }

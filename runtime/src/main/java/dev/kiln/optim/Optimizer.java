@@ -18,6 +18,19 @@ public interface Optimizer {
     /** Sets the learning rate for the following steps (the schedule calls this each epoch). */
     void learningRate(double rate);
 
+    /**
+     * A copy of everything the next steps depend on besides the parameters and the learning rate
+     * (which the schedule sets each epoch), for a checkpoint.
+     */
+    OptimizerState exportState();
+
+    /**
+     * Restores state {@link #exportState()} produced for the same parameters.
+     *
+     * @throws IllegalArgumentException when it belongs to another optimizer or other parameters
+     */
+    void importState(OptimizerState state);
+
     /** The optimizer a spec names, over the given parameters. */
     static Optimizer create(OptimizerSpec spec, List<Parameter> params, Compute compute) {
         return switch (spec.name()) {

@@ -13,6 +13,7 @@ public final class Sgd implements Optimizer {
     private float lr;
     private final float momentum;
     private final float[][] velocity;
+    private long steps;
 
     public Sgd(List<Parameter> params, Compute compute, double lr, double momentum) {
         this.params = List.copyOf(params);
@@ -27,12 +28,37 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void step() {
+        steps++;
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             float[] vel = velocity[i];
             compute.elementwise(p.size(), (from, to) ->
                     compute.kernels().sgd(p.value(), p.grad(), vel, from, to, lr, momentum));
         }
+    }
+
+    @Override
+    public OptimizerState exportState() {
+        java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            tensors.put("velocity/" + params.get(i).name(), velocity[i].clone());
+        }
+        return new OptimizerState("sgd", steps, tensors);
+    }
+
+    @Override
+    public void importState(OptimizerState state) {
+        if (!"sgd".equals(state.optimizer())) {
+            throw new IllegalArgumentException("the state is " + state.optimizer() + "'s, not sgd's");
+        }
+        float[][] next = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            next[i] = state.tensor("velocity/" + params.get(i).name(), velocity[i].length);
+        }
+        for (int i = 0; i < params.size(); i++) {
+            System.arraycopy(next[i], 0, velocity[i], 0, velocity[i].length);
+        }
+        steps = state.steps();
     }
 
     @Override

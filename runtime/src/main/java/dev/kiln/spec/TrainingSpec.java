@@ -80,10 +80,10 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
             throw new SpecException("layers[" + last + "].type",
                     "the last layer must be softmax (class probabilities), got " + layers.get(last).type());
         }
-        if (!LOSSES.contains(loss)) {
+        if (!oneOf(LOSSES, loss)) {
             throw new SpecException("loss", "'" + loss + "' is not supported; allowed: " + LOSSES);
         }
-        if (optimizer == null || !OPTIMIZERS.contains(optimizer.name())) {
+        if (optimizer == null || !oneOf(OPTIMIZERS, optimizer.name())) {
             throw new SpecException("optimizer", "'" + (optimizer == null ? null : optimizer.name())
                     + "' is not supported; allowed: " + new TreeSet<>(OPTIMIZERS));
         }
@@ -92,7 +92,7 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
         unitInterval("beta1", optimizer.beta1());
         unitInterval("beta2", optimizer.beta2());
         positive("epsilon", optimizer.epsilon());
-        if (!OptimizerSpec.SCHEDULES.contains(optimizer.schedule())) {
+        if (!oneOf(OptimizerSpec.SCHEDULES, optimizer.schedule())) {
             throw new SpecException("optimizer.schedule", "'" + optimizer.schedule() + "' is not supported; allowed: "
                     + new TreeSet<>(OptimizerSpec.SCHEDULES));
         }
@@ -115,6 +115,11 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
             throw new SpecException("opset", "must be between " + MIN_OPSET + " and " + MAX_OPSET + ", got " + opset);
         }
         return this;
+    }
+
+    /** {@code Set.of(..).contains(null)} throws; a missing POM value is just not allowed. */
+    private static boolean oneOf(Set<String> allowed, String v) {
+        return v != null && allowed.contains(v);
     }
 
     private static void positive(String field, double v) {
@@ -230,7 +235,13 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
 
     private static String escape(String v) {
         StringBuilder sb = new StringBuilder();
-        for (char c : v.toCharArray()) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (i == 0 && c == ' ') {
+                // Properties.load drops a value's leading blanks unless escaped
+                sb.append("\\ ");
+                continue;
+            }
             switch (c) {
                 case '\\' -> sb.append("\\\\");
                 case '\n' -> sb.append("\\n");
@@ -279,7 +290,7 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
                 dbl(p, "optimizer.momentum"), dbl(p, "optimizer.beta1"), dbl(p, "optimizer.beta2"),
                 dbl(p, "optimizer.epsilon"), req(p, "optimizer.schedule"), dbl(p, "optimizer.decay"));
         return new TrainingSpec(req(p, "modelName"), data, layers, req(p, "loss"), opt,
-                intOf(p, "epochs"), intOf(p, "batchSize"), Long.parseLong(req(p, "seed")),
+                intOf(p, "epochs"), intOf(p, "batchSize"), longOf(p, "seed"),
                 intOf(p, "threads"), dbl(p, "minAccuracy"), intOf(p, "opset"));
     }
 
@@ -294,6 +305,14 @@ public record TrainingSpec(String modelName, DataSpec data, List<LayerSpec> laye
     private static int intOf(Properties p, String k) {
         try {
             return Integer.parseInt(req(p, k));
+        } catch (NumberFormatException e) {
+            throw new SpecException(k, "not an integer: " + p.getProperty(k));
+        }
+    }
+
+    private static long longOf(Properties p, String k) {
+        try {
+            return Long.parseLong(req(p, k));
         } catch (NumberFormatException e) {
             throw new SpecException(k, "not an integer: " + p.getProperty(k));
         }

@@ -35,6 +35,20 @@ class TrainingJobTest {
     }
 
     static TrainingSpec spec(int threads, OptimizerSpec opt) {
+        return specOn(data, threads, opt);
+    }
+
+    /** Generates this test's data set into {@code dir}. */
+    static void generateInto(Path dir) {
+        try {
+            SyntheticIdx.write(dir, 1200, 300, 5);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** This test's spec over the data in {@code data}. */
+    static TrainingSpec specOn(Path data, int threads, OptimizerSpec opt) {
         DataSpec d = new DataSpec("synthetic", data.resolve("train-images").toString(),
                 data.resolve("train-labels").toString(), data.resolve("test-images").toString(),
                 data.resolve("test-labels").toString(), 0, 0.1, 0.3);

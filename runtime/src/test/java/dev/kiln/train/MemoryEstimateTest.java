@@ -1,0 +1,85 @@
+package dev.kiln.train;
+
+import dev.kiln.kernels.KernelProvider;
+import dev.kiln.nn.Compute;
+import dev.kiln.nn.Network;
+import dev.kiln.parallel.Parallel;
+import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.OptimizerSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MemoryEstimateTest {
+
+    private static Network build(Parallel p, List<LayerSpec> layers) {
+        return Network.build(new Compute(KernelProvider.get(), p), layers, new int[] {1, 28, 28}, 10, 0, 1, 1);
+    }
+
+    @Test
+    void countsParametersOptimizerActivationsAndData() {
+        try (Parallel p = new Parallel(1)) {
+            Network net = build(p, List.of(LayerSpec.of("dense", "units", "100"), LayerSpec.of("relu"),
+                    LayerSpec.of("dense", "units", "10"), LayerSpec.of("softmax")));
+            long params = 784 * 100 + 100 + 100 * 10 + 10;
+            MemoryEstimate adam = MemoryEstimate.of(net, "adam", 50, 500, 1, 1000, 10);
+            assertEquals(params * 2 * 4, adam.parameters());
+            assertEquals(params * 2 * 4 * 2, adam.optimizer());
+            assertEquals(params * 4 * 2, MemoryEstimate.of(net, "sgd", 50, 500, 1, 1000, 10).optimizer());
+            // input buffer + logits gradient + per layer output (max batch) and input gradient (batch)
+            long acts = 500L * 784 + 50 * 10 + (500L * 100 + 50 * 784) + (500L * 100 + 50 * 100)
+                    + (500L * 10 + 50 * 100) + (500L * 10 + 50 * 10);
+            assertEquals(acts * 4, adam.activations());
+            assertEquals(1000 + 40, adam.dataset());
+            assertEquals(0, adam.workspace());
+            assertEquals((long) Math.ceil(adam.total() * MemoryEstimate.SAFETY_FACTOR), adam.required());
+        }
+    }
+
+    @Test
+    void convolutionsCountTheirColumns() {
+        try (Parallel p = new Parallel(2)) {
+            Network net = build(p, List.of(LayerSpec.of("conv2d", "filters", "8", "kernel", "3", "padding", "same"),
+                    LayerSpec.of("relu"), LayerSpec.of("maxPool2d", "size", "2"), LayerSpec.of("flatten"),
+                    LayerSpec.of("dense", "units", "10"), LayerSpec.of("softmax")));
+            MemoryEstimate e = MemoryEstimate.of(net, "adam", 64, 500, 2, 0, 0);
+            long colSize = 9L * 28 * 28;
+            assertTrue(e.workspace() >= (64 + 8) * colSize * 4, "im2col columns of the batch and the scratch: " + e);
+        }
+    }
+
+    @Test
+    void tooSmallAHeapFailsWithTheEstimateAndTheHeap() {
+        MemoryEstimate e = new MemoryEstimate(100L << 20, 200L << 20, 50L << 20, 0, 47L << 20, 100L << 20,
+                MemoryEstimate.FIXED_BYTES);
+        InsufficientMemoryException x = assertThrows(InsufficientMemoryException.class, () -> e.check(256L << 20));
+        assertTrue(x.getMessage().startsWith("Not enough memory: training needs about 521.0 MiB (651.3 MiB with a 1.25x "
+                + "safety margin) but the heap is 256.0 MiB."), x.getMessage());
+        assertTrue(x.getMessage().contains("optimizer 200.0 MiB"), x.getMessage());
+        assertEquals(256L << 20, x.maxHeapBytes());
+        assertEquals(e.total(), x.estimateBytes());
+        e.check(e.required()); // exactly enough is enough
+    }
+
+    @Test
+    void aRunFailsBeforeTrainingWhenTheHeapIsTooSmall(@TempDir Path out) {
+        TrainingJobTest.generateInto(out.resolve("data"));
+        List<String> log = new java.util.ArrayList<>();
+        InsufficientMemoryException x = assertThrows(InsufficientMemoryException.class, () -> TrainingJob.run(
+                TrainingJobTest.specOn(out.resolve("data"), 2, OptimizerSpec.adam()), out.resolve("dl"),
+                out.resolve("cache"), log::add, TrainingJob.Options.DEFAULT.withMaxHeap(8L << 20)));
+        assertTrue(x.getMessage().contains("the heap is 8.0 MiB"), x.getMessage());
+        assertFalse(log.stream().anyMatch(l -> l.startsWith("Epoch ")), "nothing trained: " + log);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Memory: about ")), log.toString());
+        assertFalse(Files.exists(out.resolve("dl/synth.ckpt")));
+        assertFalse(Files.exists(out.resolve("dl/synth.onnx")));
+    }
+}
