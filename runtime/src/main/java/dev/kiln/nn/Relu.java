@@ -1,18 +1,12 @@
 package dev.kiln.nn;
 
-/** {@code y = max(0, x)}, element-wise. */
-public final class Relu implements Layer {
+import dev.kiln.kernels.Kernels;
 
-    private final Compute compute;
-    private final int[] shape;
-    private final int features;
-    private float[] output = new float[0];
-    private float[] gradIn = new float[0];
+/** {@code y = max(0, x)}, element-wise (ONNX {@code Relu}). */
+public final class Relu extends Activation {
 
     public Relu(Compute compute, int[] shape) {
-        this.compute = compute;
-        this.shape = shape.clone();
-        this.features = Layer.size(shape);
+        super(compute, shape);
     }
 
     @Override
@@ -21,30 +15,12 @@ public final class Relu implements Layer {
     }
 
     @Override
-    public int[] outputShape() {
-        return shape.clone();
+    protected void apply(Kernels k, float[] x, float[] y, int from, int to) {
+        k.relu(x, y, from, to);
     }
 
     @Override
-    public float[] forward(float[] x, int batch, boolean training) {
-        int n = batch * features;
-        if (output.length < n) {
-            output = new float[n];
-        }
-        float[] y = output;
-        compute.elementwise(n, (from, to) -> compute.kernels().relu(x, y, from, to));
-        return y;
-    }
-
-    @Override
-    public float[] backward(float[] dy, int batch) {
-        int n = batch * features;
-        if (gradIn.length < n) {
-            gradIn = new float[n];
-        }
-        float[] dx = gradIn;
-        float[] y = output;
-        compute.elementwise(n, (from, to) -> compute.kernels().reluBackward(y, dy, dx, from, to));
-        return dx;
+    protected void derive(Kernels k, float[] x, float[] y, float[] dy, float[] dx, int from, int to) {
+        k.reluBackward(y, dy, dx, from, to);
     }
 }

@@ -1,18 +1,12 @@
 package dev.kiln.nn;
 
-/** {@code y = tanh(x)}, element-wise (ONNX {@code Tanh}). */
-public final class Tanh implements Layer {
+import dev.kiln.kernels.Kernels;
 
-    private final Compute compute;
-    private final int[] shape;
-    private final int features;
-    private float[] output = new float[0];
-    private float[] gradIn = new float[0];
+/** {@code y = tanh(x)}, element-wise (ONNX {@code Tanh}). */
+public final class Tanh extends Activation {
 
     public Tanh(Compute compute, int[] shape) {
-        this.compute = compute;
-        this.shape = shape.clone();
-        this.features = Layer.size(shape);
+        super(compute, shape);
     }
 
     @Override
@@ -21,31 +15,13 @@ public final class Tanh implements Layer {
     }
 
     @Override
-    public int[] outputShape() {
-        return shape.clone();
+    protected void apply(Kernels k, float[] x, float[] y, int from, int to) {
+        k.tanh(x, y, from, to);
     }
 
+    /** The derivative is a function of the output: {@code 1 - y²}. */
     @Override
-    public float[] forward(float[] x, int batch, boolean training) {
-        int n = batch * features;
-        if (output.length < n) {
-            output = new float[n];
-        }
-        float[] y = output;
-        compute.elementwise(n, (from, to) -> compute.kernels().tanh(x, y, from, to));
-        return y;
-    }
-
-    /** The derivative is a function of the output, so the input is not kept. */
-    @Override
-    public float[] backward(float[] dy, int batch) {
-        int n = batch * features;
-        if (gradIn.length < n) {
-            gradIn = new float[n];
-        }
-        float[] dx = gradIn;
-        float[] y = output;
-        compute.elementwise(n, (from, to) -> compute.kernels().tanhBackward(y, dy, dx, from, to));
-        return dx;
+    protected void derive(Kernels k, float[] x, float[] y, float[] dy, float[] dx, int from, int to) {
+        k.tanhBackward(y, dy, dx, from, to);
     }
 }

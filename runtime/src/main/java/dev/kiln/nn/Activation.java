@@ -1,0 +1,62 @@
+package dev.kiln.nn;
+
+import dev.kiln.kernels.Kernels;
+
+/**
+ * An element-wise activation: same shape in and out, one kernel forward and one backward. The
+ * buffers are sized once per batch size; subclasses only name their kernels.
+ */
+public abstract class Activation implements Layer {
+
+    private final Compute compute;
+    private final int[] shape;
+    private final int features;
+    private float[] input;
+    private float[] output = new float[0];
+    private float[] gradIn = new float[0];
+
+    protected Activation(Compute compute, int[] shape) {
+        this.compute = compute;
+        this.shape = shape.clone();
+        this.features = Layer.size(shape);
+    }
+
+    /** {@code y = f(x)} on {@code [from, to)}. */
+    protected abstract void apply(Kernels k, float[] x, float[] y, int from, int to);
+
+    /**
+     * {@code dx = f'(·) dy} on {@code [from, to)}; {@code x} is the forward input and {@code y}
+     * its output, whichever the derivative is cheaper from.
+     */
+    protected abstract void derive(Kernels k, float[] x, float[] y, float[] dy, float[] dx, int from, int to);
+
+    @Override
+    public int[] outputShape() {
+        return shape.clone();
+    }
+
+    @Override
+    public float[] forward(float[] x, int batch, boolean training) {
+        int n = batch * features;
+        if (output.length < n) {
+            output = new float[n];
+        }
+        input = x;
+        float[] y = output;
+        compute.elementwise(n, (from, to) -> apply(compute.kernels(), x, y, from, to));
+        return y;
+    }
+
+    @Override
+    public float[] backward(float[] dy, int batch) {
+        int n = batch * features;
+        if (gradIn.length < n) {
+            gradIn = new float[n];
+        }
+        float[] dx = gradIn;
+        float[] x = input;
+        float[] y = output;
+        compute.elementwise(n, (from, to) -> derive(compute.kernels(), x, y, dy, dx, from, to));
+        return dx;
+    }
+}
