@@ -35,16 +35,69 @@ public final class VectorKernels implements Kernels {
         return L;
     }
 
+    /**
+     * Every C element is one unbroken chain of fused multiply-adds over {@code p = 0..k-1} in
+     * order, starting from 0, or from the old C value when accumulating (as BLAS does with
+     * {@code beta = 1}; the scalar reference instead adds the finished sum to C, so accumulated
+     * results may differ from it in the last bits). The packed path ({@link PackedGemm}) and the
+     * unpacked register-blocked path perform that same chain, so choosing between them by the
+     * size of the row range is safe: no bit depends on the split. Only {@code transB} without
+     * {@code transA} on small products uses dot products (another summation order); that choice
+     * depends on {@code n} and {@code k} alone, never on the rows.
+     */
     @Override
     public void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                      boolean accumulate) {
-        if (transB) {
-            gemmDot(transA, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else {
-            gemmAxpy(transA ? 1 : lda, transA ? lda : 1, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc,
-                    accumulate);
+        if (rowFrom >= rowTo || n <= 0) {
+            return;
         }
+        if (k <= 0) {
+            if (!accumulate) {
+                for (int i = rowFrom; i < rowTo; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        int ars = transA ? 1 : lda;
+        int acs = transA ? lda : 1;
+        if (transB) {
+            if (!transA && !packTransB(n, k)) {
+                gemmDot(rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            } else {
+                PackedGemm.gemm(ars, acs, 1, ldb, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate);
+            }
+        } else if (packRows(rowTo - rowFrom, n, k)) {
+            PackedGemm.gemm(ars, acs, ldb, 1, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate);
+        } else {
+            gemmAxpy(ars, acs, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** Tuning switch for measurements: {@code kiln.gemm.pack=never|always|auto}. */
+    private static final String PACK = System.getProperty("kiln.gemm.pack", "auto");
+    static final int PACK_MIN_ROWS = Integer.getInteger("kiln.gemm.packMinRows", 32);
+
+    /**
+     * Whether a row range of an untransposed-B product is worth packing: packing B costs
+     * {@code k·n} copies per call, repaid only over enough rows. Either answer gives the same bits.
+     */
+    static boolean packRows(int rows, int n, int k) {
+        return switch (PACK) {
+            case "never" -> false;
+            case "always" -> true;
+            default -> rows >= PACK_MIN_ROWS;
+        };
+    }
+
+    /** Whether {@code A·Bᵀ} is packed (else dot products): by shape only, so by no split. */
+    static boolean packTransB(int n, int k) {
+        return switch (PACK) {
+            case "never" -> false;
+            case "always" -> true;
+            default -> true;
+        };
     }
 
     /**
@@ -59,10 +112,11 @@ public final class VectorKernels implements Kernels {
             int a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
-                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-                FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-                FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-                FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+                int c0 = cOff + i * ldc + j;
+                FloatVector c00 = init(c, c0, acc), c01 = init(c, c0 + L, acc);
+                FloatVector c10 = init(c, c0 + ldc, acc), c11 = init(c, c0 + ldc + L, acc);
+                FloatVector c20 = init(c, c0 + 2 * ldc, acc), c21 = init(c, c0 + 2 * ldc + L, acc);
+                FloatVector c30 = init(c, c0 + 3 * ldc, acc), c31 = init(c, c0 + 3 * ldc + L, acc);
                 for (int p = 0; p < k; p++) {
                     int bo = bOff + p * ldb + j;
                     FloatVector b0 = FloatVector.fromArray(F, b, bo);
@@ -81,15 +135,14 @@ public final class VectorKernels implements Kernels {
                     c30 = x3.fma(b0, c30);
                     c31 = x3.fma(b1, c31);
                 }
-                int c0 = cOff + i * ldc + j;
-                store(c00, c, c0, acc);
-                store(c01, c, c0 + L, acc);
-                store(c10, c, c0 + ldc, acc);
-                store(c11, c, c0 + ldc + L, acc);
-                store(c20, c, c0 + 2 * ldc, acc);
-                store(c21, c, c0 + 2 * ldc + L, acc);
-                store(c30, c, c0 + 3 * ldc, acc);
-                store(c31, c, c0 + 3 * ldc + L, acc);
+                c00.intoArray(c, c0);
+                c01.intoArray(c, c0 + L);
+                c10.intoArray(c, c0 + ldc);
+                c11.intoArray(c, c0 + ldc + L);
+                c20.intoArray(c, c0 + 2 * ldc);
+                c21.intoArray(c, c0 + 2 * ldc + L);
+                c30.intoArray(c, c0 + 3 * ldc);
+                c31.intoArray(c, c0 + 3 * ldc + L);
             }
             for (int r = i; r < i + 4; r++) {
                 rowTail(aOff + r * ars, acs, j, n, k, a, b, bOff, ldb, c, cOff + r * ldc, acc);
@@ -105,40 +158,34 @@ public final class VectorKernels implements Kernels {
                                 float[] c, int co, boolean acc) {
         int j = j0;
         for (; j + L <= n; j += L) {
-            FloatVector s = FloatVector.zero(F);
+            FloatVector s = init(c, co + j, acc);
             for (int p = 0; p < k; p++) {
                 s = FloatVector.broadcast(F, a[ao + p * acs]).fma(FloatVector.fromArray(F, b, bOff + p * ldb + j), s);
             }
-            store(s, c, co + j, acc);
+            s.intoArray(c, co + j);
         }
         for (; j < n; j++) {
-            float s = 0f;
+            // Math.fma rounds like one vector lane: the same chain as the vector columns
+            float s = acc ? c[co + j] : 0f;
             for (int p = 0; p < k; p++) {
                 s = Math.fma(a[ao + p * acs], b[bOff + p * ldb + j], s);
             }
-            c[co + j] = acc ? c[co + j] + s : s;
+            c[co + j] = s;
         }
     }
 
-    private static void store(FloatVector v, float[] c, int off, boolean acc) {
-        if (acc) {
-            v = v.add(FloatVector.fromArray(F, c, off));
-        }
-        v.intoArray(c, off);
+    /** The start of an element's chain: the old C value when accumulating, else 0. */
+    private static FloatVector init(float[] c, int off, boolean acc) {
+        return acc ? FloatVector.fromArray(F, c, off) : FloatVector.zero(F);
     }
 
     /**
      * {@code B} is stored transposed ({@code b[j*ldb+p]}), so each C element is a dot product
-     * of two contiguous runs when A is untransposed. Blocks of 1 row × 4 columns share the A loads.
+     * of two contiguous runs. Blocks of 1 row × 4 columns share the A loads.
      */
-    private static void gemmDot(boolean transA, int rowFrom, int rowTo, int n, int k,
+    private static void gemmDot(int rowFrom, int rowTo, int n, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
                                 int ldc, boolean acc) {
-        if (transA) {
-            // Not used by the layers; keep it correct rather than fast.
-            new ScalarKernels().gemm(true, true, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
-            return;
-        }
         int kv = k - k % L;
         for (int i = rowFrom; i < rowTo; i++) {
             int ao = aOff + i * lda;
