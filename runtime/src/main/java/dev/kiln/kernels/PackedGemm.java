@@ -33,30 +33,26 @@ final class PackedGemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
-    /** Micro-kernel shape; a JVM-wide constant ({@code kiln.gemm.kernel} is for tuning runs only). */
-    private static final String KERNEL = System.getProperty("kiln.gemm.kernel", "8x3");
-    private static final int KIND;
-    static final int MR;
-    private static final int NRV;
-    static final int NR;
+    /**
+     * Micro-tile: 8 rows × 3 vectors (48 floats with 512-bit vectors) = 24 accumulators, plus 3 B
+     * vectors and one broadcast, of the 32 vector registers. Measured against 12×2, 6×4, 4×3,
+     * 4×6 and 3×8 (the last two spill): 8×3 was fastest.
+     */
+    static final int MR = 8;
+    private static final int NRV = 3;
+    static final int NR = NRV * L;
 
-    static {
-        switch (KERNEL) {
-            case "12x2" -> { KIND = 1; MR = 12; NRV = 2; }
-            case "6x4" -> { KIND = 2; MR = 6; NRV = 4; }
-            case "4x3" -> { KIND = 3; MR = 4; NRV = 3; }
-            default -> { KIND = 0; MR = 8; NRV = 3; }
-        }
-        NR = NRV * L;
-    }
+    /**
+     * Reduction block: a KC×NR strip of packed B (36 KB) stays in the 48 KB L1 while the MR strips
+     * of A stream past it. 128 to 512 measured within noise of each other.
+     */
+    static final int KC = 192;
+    /** Row block: the packed MC×KC block of A (72 KB) stays in L2. */
+    static final int MC = 96;
+    /** Column block: the packed KC×NC panel of B (1.1 MB) fits the 2 MB L2 beside the A block. */
+    static final int NC = 32 * NR;
 
-    /** Reduction block: a KC×NR strip of packed B stays in L1 while the MR strips of A pass by. */
-    static final int KC = Integer.getInteger("kiln.gemm.kc", 256);
-    /** Row block: the packed MC×KC block of A stays in L2. */
-    static final int MC = Integer.getInteger("kiln.gemm.mc", 192) / MR * MR;
-    /** Column block: the packed KC×NC panel of B. */
-    static final int NC = Integer.getInteger("kiln.gemm.nc", 1536) / NR * NR;
-
+    /** Per-thread packing buffers, sized by the block constants: about 1.2 MB per thread. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
@@ -192,19 +188,13 @@ final class PackedGemm {
         }
     }
 
+    /**
+     * The MR×NR micro-kernel: {@code C[r][j] = fma(A[r][p], B[p][j], C[r][j])} for {@code p} in
+     * order, from the tile's C values ({@code load}) or from 0. Kept as one plain loop: unrolling
+     * it by hand made C2 spill and run slower.
+     */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
                                boolean load) {
-        switch (KIND) {
-            case 1 -> kernel12x2(kc, ap, ao, bp, bo, c, co, ldc, load);
-            case 2 -> kernel6x4(kc, ap, ao, bp, bo, c, co, ldc, load);
-            case 3 -> kernel4x3(kc, ap, ao, bp, bo, c, co, ldc, load);
-            default -> kernel8x3(kc, ap, ao, bp, bo, c, co, ldc, load);
-        }
-    }
-
-    /** 8 rows × 3 vectors: 24 accumulators, 3 B vectors and one broadcast in registers. */
-    private static void kernel8x3(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                                  boolean load) {
         FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : FloatVector.zero(F);
         FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : FloatVector.zero(F);
         FloatVector c0_2 = load ? FloatVector.fromArray(F, c, co + 2 * L) : FloatVector.zero(F);
@@ -229,39 +219,42 @@ final class PackedGemm {
         FloatVector c7_0 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 0 * L) : FloatVector.zero(F);
         FloatVector c7_1 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L) : FloatVector.zero(F);
         FloatVector c7_2 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 2 * L) : FloatVector.zero(F);
-        for (int p = 0; p < kc; p++, ao += 8, bo += 3 * L) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(F, bp, bo + 2 * L);
-            FloatVector x0 = FloatVector.broadcast(F, ap[ao + 0]);
+        // indices linear in p (not running offsets) so that C2 hoists the range checks on A
+        for (int p = 0; p < kc; p++) {
+            int ai = ao + p * 8;
+            int bi = bo + p * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai + 0]);
             c0_0 = x0.fma(b0, c0_0);
             c0_1 = x0.fma(b1, c0_1);
             c0_2 = x0.fma(b2, c0_2);
-            FloatVector x1 = FloatVector.broadcast(F, ap[ao + 1]);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
             c1_0 = x1.fma(b0, c1_0);
             c1_1 = x1.fma(b1, c1_1);
             c1_2 = x1.fma(b2, c1_2);
-            FloatVector x2 = FloatVector.broadcast(F, ap[ao + 2]);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
             c2_0 = x2.fma(b0, c2_0);
             c2_1 = x2.fma(b1, c2_1);
             c2_2 = x2.fma(b2, c2_2);
-            FloatVector x3 = FloatVector.broadcast(F, ap[ao + 3]);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
             c3_0 = x3.fma(b0, c3_0);
             c3_1 = x3.fma(b1, c3_1);
             c3_2 = x3.fma(b2, c3_2);
-            FloatVector x4 = FloatVector.broadcast(F, ap[ao + 4]);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
             c4_0 = x4.fma(b0, c4_0);
             c4_1 = x4.fma(b1, c4_1);
             c4_2 = x4.fma(b2, c4_2);
-            FloatVector x5 = FloatVector.broadcast(F, ap[ao + 5]);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
             c5_0 = x5.fma(b0, c5_0);
             c5_1 = x5.fma(b1, c5_1);
             c5_2 = x5.fma(b2, c5_2);
-            FloatVector x6 = FloatVector.broadcast(F, ap[ao + 6]);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
             c6_0 = x6.fma(b0, c6_0);
             c6_1 = x6.fma(b1, c6_1);
             c6_2 = x6.fma(b2, c6_2);
-            FloatVector x7 = FloatVector.broadcast(F, ap[ao + 7]);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
             c7_0 = x7.fma(b0, c7_0);
             c7_1 = x7.fma(b1, c7_1);
             c7_2 = x7.fma(b2, c7_2);
@@ -290,237 +283,5 @@ final class PackedGemm {
         c7_0.intoArray(c, co + 7 * ldc + 0 * L);
         c7_1.intoArray(c, co + 7 * ldc + 1 * L);
         c7_2.intoArray(c, co + 7 * ldc + 2 * L);
-    }
-
-    /** 12 rows × 2 vectors: 24 accumulators, 2 B vectors and one broadcast in registers. */
-    private static void kernel12x2(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                                  boolean load) {
-        FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : FloatVector.zero(F);
-        FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : FloatVector.zero(F);
-        FloatVector c1_0 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c1_1 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c2_0 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c2_1 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c3_0 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c3_1 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c4_0 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c4_1 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c5_0 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c5_1 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c6_0 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c6_1 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c7_0 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c7_1 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c8_0 = load ? FloatVector.fromArray(F, c, co + 8 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c8_1 = load ? FloatVector.fromArray(F, c, co + 8 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c9_0 = load ? FloatVector.fromArray(F, c, co + 9 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c9_1 = load ? FloatVector.fromArray(F, c, co + 9 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c10_0 = load ? FloatVector.fromArray(F, c, co + 10 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c10_1 = load ? FloatVector.fromArray(F, c, co + 10 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c11_0 = load ? FloatVector.fromArray(F, c, co + 11 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c11_1 = load ? FloatVector.fromArray(F, c, co + 11 * ldc + 1 * L) : FloatVector.zero(F);
-        for (int p = 0; p < kc; p++, ao += 12, bo += 2 * L) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bo + 1 * L);
-            FloatVector x0 = FloatVector.broadcast(F, ap[ao + 0]);
-            c0_0 = x0.fma(b0, c0_0);
-            c0_1 = x0.fma(b1, c0_1);
-            FloatVector x1 = FloatVector.broadcast(F, ap[ao + 1]);
-            c1_0 = x1.fma(b0, c1_0);
-            c1_1 = x1.fma(b1, c1_1);
-            FloatVector x2 = FloatVector.broadcast(F, ap[ao + 2]);
-            c2_0 = x2.fma(b0, c2_0);
-            c2_1 = x2.fma(b1, c2_1);
-            FloatVector x3 = FloatVector.broadcast(F, ap[ao + 3]);
-            c3_0 = x3.fma(b0, c3_0);
-            c3_1 = x3.fma(b1, c3_1);
-            FloatVector x4 = FloatVector.broadcast(F, ap[ao + 4]);
-            c4_0 = x4.fma(b0, c4_0);
-            c4_1 = x4.fma(b1, c4_1);
-            FloatVector x5 = FloatVector.broadcast(F, ap[ao + 5]);
-            c5_0 = x5.fma(b0, c5_0);
-            c5_1 = x5.fma(b1, c5_1);
-            FloatVector x6 = FloatVector.broadcast(F, ap[ao + 6]);
-            c6_0 = x6.fma(b0, c6_0);
-            c6_1 = x6.fma(b1, c6_1);
-            FloatVector x7 = FloatVector.broadcast(F, ap[ao + 7]);
-            c7_0 = x7.fma(b0, c7_0);
-            c7_1 = x7.fma(b1, c7_1);
-            FloatVector x8 = FloatVector.broadcast(F, ap[ao + 8]);
-            c8_0 = x8.fma(b0, c8_0);
-            c8_1 = x8.fma(b1, c8_1);
-            FloatVector x9 = FloatVector.broadcast(F, ap[ao + 9]);
-            c9_0 = x9.fma(b0, c9_0);
-            c9_1 = x9.fma(b1, c9_1);
-            FloatVector x10 = FloatVector.broadcast(F, ap[ao + 10]);
-            c10_0 = x10.fma(b0, c10_0);
-            c10_1 = x10.fma(b1, c10_1);
-            FloatVector x11 = FloatVector.broadcast(F, ap[ao + 11]);
-            c11_0 = x11.fma(b0, c11_0);
-            c11_1 = x11.fma(b1, c11_1);
-        }
-        c0_0.intoArray(c, co + 0 * L);
-        c0_1.intoArray(c, co + 1 * L);
-        c1_0.intoArray(c, co + 1 * ldc + 0 * L);
-        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
-        c2_0.intoArray(c, co + 2 * ldc + 0 * L);
-        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
-        c3_0.intoArray(c, co + 3 * ldc + 0 * L);
-        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
-        c4_0.intoArray(c, co + 4 * ldc + 0 * L);
-        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
-        c5_0.intoArray(c, co + 5 * ldc + 0 * L);
-        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
-        c6_0.intoArray(c, co + 6 * ldc + 0 * L);
-        c6_1.intoArray(c, co + 6 * ldc + 1 * L);
-        c7_0.intoArray(c, co + 7 * ldc + 0 * L);
-        c7_1.intoArray(c, co + 7 * ldc + 1 * L);
-        c8_0.intoArray(c, co + 8 * ldc + 0 * L);
-        c8_1.intoArray(c, co + 8 * ldc + 1 * L);
-        c9_0.intoArray(c, co + 9 * ldc + 0 * L);
-        c9_1.intoArray(c, co + 9 * ldc + 1 * L);
-        c10_0.intoArray(c, co + 10 * ldc + 0 * L);
-        c10_1.intoArray(c, co + 10 * ldc + 1 * L);
-        c11_0.intoArray(c, co + 11 * ldc + 0 * L);
-        c11_1.intoArray(c, co + 11 * ldc + 1 * L);
-    }
-
-    /** 6 rows × 4 vectors: 24 accumulators, 4 B vectors and one broadcast in registers. */
-    private static void kernel6x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                                  boolean load) {
-        FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : FloatVector.zero(F);
-        FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : FloatVector.zero(F);
-        FloatVector c0_2 = load ? FloatVector.fromArray(F, c, co + 2 * L) : FloatVector.zero(F);
-        FloatVector c0_3 = load ? FloatVector.fromArray(F, c, co + 3 * L) : FloatVector.zero(F);
-        FloatVector c1_0 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c1_1 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c1_2 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c1_3 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 3 * L) : FloatVector.zero(F);
-        FloatVector c2_0 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c2_1 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c2_2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c2_3 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 3 * L) : FloatVector.zero(F);
-        FloatVector c3_0 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c3_1 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c3_2 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c3_3 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 3 * L) : FloatVector.zero(F);
-        FloatVector c4_0 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c4_1 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c4_2 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c4_3 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 3 * L) : FloatVector.zero(F);
-        FloatVector c5_0 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c5_1 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c5_2 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c5_3 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 3 * L) : FloatVector.zero(F);
-        for (int p = 0; p < kc; p++, ao += 6, bo += 4 * L) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(F, bp, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(F, bp, bo + 3 * L);
-            FloatVector x0 = FloatVector.broadcast(F, ap[ao + 0]);
-            c0_0 = x0.fma(b0, c0_0);
-            c0_1 = x0.fma(b1, c0_1);
-            c0_2 = x0.fma(b2, c0_2);
-            c0_3 = x0.fma(b3, c0_3);
-            FloatVector x1 = FloatVector.broadcast(F, ap[ao + 1]);
-            c1_0 = x1.fma(b0, c1_0);
-            c1_1 = x1.fma(b1, c1_1);
-            c1_2 = x1.fma(b2, c1_2);
-            c1_3 = x1.fma(b3, c1_3);
-            FloatVector x2 = FloatVector.broadcast(F, ap[ao + 2]);
-            c2_0 = x2.fma(b0, c2_0);
-            c2_1 = x2.fma(b1, c2_1);
-            c2_2 = x2.fma(b2, c2_2);
-            c2_3 = x2.fma(b3, c2_3);
-            FloatVector x3 = FloatVector.broadcast(F, ap[ao + 3]);
-            c3_0 = x3.fma(b0, c3_0);
-            c3_1 = x3.fma(b1, c3_1);
-            c3_2 = x3.fma(b2, c3_2);
-            c3_3 = x3.fma(b3, c3_3);
-            FloatVector x4 = FloatVector.broadcast(F, ap[ao + 4]);
-            c4_0 = x4.fma(b0, c4_0);
-            c4_1 = x4.fma(b1, c4_1);
-            c4_2 = x4.fma(b2, c4_2);
-            c4_3 = x4.fma(b3, c4_3);
-            FloatVector x5 = FloatVector.broadcast(F, ap[ao + 5]);
-            c5_0 = x5.fma(b0, c5_0);
-            c5_1 = x5.fma(b1, c5_1);
-            c5_2 = x5.fma(b2, c5_2);
-            c5_3 = x5.fma(b3, c5_3);
-        }
-        c0_0.intoArray(c, co + 0 * L);
-        c0_1.intoArray(c, co + 1 * L);
-        c0_2.intoArray(c, co + 2 * L);
-        c0_3.intoArray(c, co + 3 * L);
-        c1_0.intoArray(c, co + 1 * ldc + 0 * L);
-        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
-        c1_2.intoArray(c, co + 1 * ldc + 2 * L);
-        c1_3.intoArray(c, co + 1 * ldc + 3 * L);
-        c2_0.intoArray(c, co + 2 * ldc + 0 * L);
-        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
-        c2_2.intoArray(c, co + 2 * ldc + 2 * L);
-        c2_3.intoArray(c, co + 2 * ldc + 3 * L);
-        c3_0.intoArray(c, co + 3 * ldc + 0 * L);
-        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
-        c3_2.intoArray(c, co + 3 * ldc + 2 * L);
-        c3_3.intoArray(c, co + 3 * ldc + 3 * L);
-        c4_0.intoArray(c, co + 4 * ldc + 0 * L);
-        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
-        c4_2.intoArray(c, co + 4 * ldc + 2 * L);
-        c4_3.intoArray(c, co + 4 * ldc + 3 * L);
-        c5_0.intoArray(c, co + 5 * ldc + 0 * L);
-        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
-        c5_2.intoArray(c, co + 5 * ldc + 2 * L);
-        c5_3.intoArray(c, co + 5 * ldc + 3 * L);
-    }
-
-    /** 4 rows × 3 vectors: 12 accumulators, 3 B vectors and one broadcast in registers. */
-    private static void kernel4x3(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                                  boolean load) {
-        FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : FloatVector.zero(F);
-        FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : FloatVector.zero(F);
-        FloatVector c0_2 = load ? FloatVector.fromArray(F, c, co + 2 * L) : FloatVector.zero(F);
-        FloatVector c1_0 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c1_1 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c1_2 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c2_0 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c2_1 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c2_2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c3_0 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c3_1 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c3_2 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L) : FloatVector.zero(F);
-        for (int p = 0; p < kc; p++, ao += 4, bo += 3 * L) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(F, bp, bo + 2 * L);
-            FloatVector x0 = FloatVector.broadcast(F, ap[ao + 0]);
-            c0_0 = x0.fma(b0, c0_0);
-            c0_1 = x0.fma(b1, c0_1);
-            c0_2 = x0.fma(b2, c0_2);
-            FloatVector x1 = FloatVector.broadcast(F, ap[ao + 1]);
-            c1_0 = x1.fma(b0, c1_0);
-            c1_1 = x1.fma(b1, c1_1);
-            c1_2 = x1.fma(b2, c1_2);
-            FloatVector x2 = FloatVector.broadcast(F, ap[ao + 2]);
-            c2_0 = x2.fma(b0, c2_0);
-            c2_1 = x2.fma(b1, c2_1);
-            c2_2 = x2.fma(b2, c2_2);
-            FloatVector x3 = FloatVector.broadcast(F, ap[ao + 3]);
-            c3_0 = x3.fma(b0, c3_0);
-            c3_1 = x3.fma(b1, c3_1);
-            c3_2 = x3.fma(b2, c3_2);
-        }
-        c0_0.intoArray(c, co + 0 * L);
-        c0_1.intoArray(c, co + 1 * L);
-        c0_2.intoArray(c, co + 2 * L);
-        c1_0.intoArray(c, co + 1 * ldc + 0 * L);
-        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
-        c1_2.intoArray(c, co + 1 * ldc + 2 * L);
-        c2_0.intoArray(c, co + 2 * ldc + 0 * L);
-        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
-        c2_2.intoArray(c, co + 2 * ldc + 2 * L);
-        c3_0.intoArray(c, co + 3 * ldc + 0 * L);
-        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
-        c3_2.intoArray(c, co + 3 * ldc + 2 * L);
     }
 }

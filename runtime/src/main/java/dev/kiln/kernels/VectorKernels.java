@@ -39,11 +39,12 @@ public final class VectorKernels implements Kernels {
      * Every C element is one unbroken chain of fused multiply-adds over {@code p = 0..k-1} in
      * order, starting from 0, or from the old C value when accumulating (as BLAS does with
      * {@code beta = 1}; the scalar reference instead adds the finished sum to C, so accumulated
-     * results may differ from it in the last bits). The packed path ({@link PackedGemm}) and the
-     * unpacked register-blocked path perform that same chain, so choosing between them by the
-     * size of the row range is safe: no bit depends on the split. Only {@code transB} without
-     * {@code transA} on small products uses dot products (another summation order); that choice
-     * depends on {@code n} and {@code k} alone, never on the rows.
+     * results may differ from it in the last bits; without accumulation they are equal). The
+     * packed path ({@link PackedGemm}, used for {@code transB} products and for row ranges of at
+     * least {@link #PACK_MIN_ROWS} rows) and the unpacked register-blocked path perform that same
+     * chain, so choosing between them by the size of the row range is safe: no bit depends on the
+     * split or the thread count. The one exception, dot products for {@code A·Bᵀ} with a narrow
+     * {@code n} (another summation order), is chosen by the shape alone.
      */
     @Override
     public void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
@@ -62,42 +63,34 @@ public final class VectorKernels implements Kernels {
         }
         int ars = transA ? 1 : lda;
         int acs = transA ? lda : 1;
-        if (transB) {
-            if (!transA && !packTransB(n, k)) {
-                gemmDot(rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            } else {
-                PackedGemm.gemm(ars, acs, 1, ldb, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate);
-            }
-        } else if (packRows(rowTo - rowFrom, n, k)) {
+        if (transB && !transA && dotProducts(n, k)) {
+            gemmDot(rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (transB) {
+            // op(B) columns are strided: only the packed path reads them well (measured at least
+            // as fast as dot products even for 8-row ranges, 3.5× faster for 64 rows)
+            PackedGemm.gemm(ars, acs, 1, ldb, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate);
+        } else if (rowTo - rowFrom >= PACK_MIN_ROWS) {
             PackedGemm.gemm(ars, acs, ldb, 1, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate);
         } else {
             gemmAxpy(ars, acs, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
     }
 
-    /** Tuning switch for measurements: {@code kiln.gemm.pack=never|always|auto}. */
-    private static final String PACK = System.getProperty("kiln.gemm.pack", "auto");
-    static final int PACK_MIN_ROWS = Integer.getInteger("kiln.gemm.packMinRows", 32);
+    /**
+     * Fewest rows for which packing an untransposed B pays: packing costs {@code k·n} copies per
+     * call, repaid over the rows (measured at 64×512×784: break-even near 16 rows, 2× faster
+     * packed at 32 and more). Either path gives the same bits.
+     */
+    static final int PACK_MIN_ROWS = 16;
 
     /**
-     * Whether a row range of an untransposed-B product is worth packing: packing B costs
-     * {@code k·n} copies per call, repaid only over enough rows. Either answer gives the same bits.
+     * Whether {@code A·Bᵀ} uses dot products rather than the packed path: when {@code n} is below
+     * one micro-tile width the packed strip would be mostly zero padding (measured at 16×9×784:
+     * dot products 30–37 GFLOP/s, packed under 2). By shape only, so the bits never depend on
+     * the split.
      */
-    static boolean packRows(int rows, int n, int k) {
-        return switch (PACK) {
-            case "never" -> false;
-            case "always" -> true;
-            default -> rows >= PACK_MIN_ROWS;
-        };
-    }
-
-    /** Whether {@code A·Bᵀ} is packed (else dot products): by shape only, so by no split. */
-    static boolean packTransB(int n, int k) {
-        return switch (PACK) {
-            case "never" -> false;
-            case "always" -> true;
-            default -> true;
-        };
+    static boolean dotProducts(int n, int k) {
+        return n < PackedGemm.NR;
     }
 
     /**
