@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,13 +15,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every output element is computed by the same sequence of operations whichever row block
  * it falls in (register-blocked or remainder path), so splitting rows across threads never
  * changes a result bit.
+ *
+ * <p>All float vectors use the one preferred species: C2 shares type profiles inside the JDK's
+ * vector classes between all callers, and a second float shape anywhere in the process made it
+ * give up intrinsifying the large GEMM micro-kernel (boxed vectors, over 100× slower).
  */
 public final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Bytes with as many lanes as {@link #F}: pixels widen straight into the preferred float shape. */
+    private static final VectorSpecies<Byte> BL = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     /** Ints with as many lanes as {@link #F}: the dropout hash and argmax indices that follow float masks. */
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
@@ -606,11 +611,14 @@ public final class VectorKernels implements Kernels {
     @Override
     public void normalize(byte[] pixels, int off, float[] out, int outOff, int len, float scale, float shift) {
         int i = 0;
-        for (; i + 8 <= len; i += 8) {
+        // Only the preferred float shape: a second FloatVector class (this loop used 256-bit
+        // floats) pollutes the JDK's shared type profiles, and C2 then fails to intrinsify the
+        // GEMM micro-kernel, which falls back to boxed vectors (measured: 110 -> 0.4 GFLOP/s).
+        for (; i + L <= len; i += L) {
             // sign-extend then mask: ZERO_EXTEND_B2I is broken on JDK 17's incubator
-            IntVector ints = (IntVector) ByteVector.fromArray(B8, pixels, off + i)
-                    .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
-            FloatVector x = (FloatVector) ints.and(0xFF).convertShape(VectorOperators.I2F, F8, 0);
+            IntVector ints = (IntVector) ByteVector.fromArray(BL, pixels, off + i)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            FloatVector x = (FloatVector) ints.and(0xFF).convertShape(VectorOperators.I2F, F, 0);
             x.fma(scale, shift).intoArray(out, outOff + i);
         }
         for (; i < len; i++) {
