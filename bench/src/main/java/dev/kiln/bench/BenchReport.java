@@ -95,7 +95,7 @@ public final class BenchReport {
             sb.append(String.format(Locale.ROOT, "| %d | %.1f | %s | %.1f |%n", p.threads(), p.gflops(),
                     err(p.gflopsError()), p.best()));
         }
-        sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.rows`)\n\n")
+        sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.gemmRows`)\n\n")
                 .append("| product | m×n×k | kernels | threads | GFLOP/s | ± | best | of FMA peak |\n")
                 .append("|---|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 
 /**
  * One GEMM as the layers call it: {@code C = op(A)·op(B)} with {@code C} {@code m×n} and reduction
- * length {@code k}, split over the rows of {@code C} exactly like {@link Compute#rows} does in
+ * length {@code k}, split over the rows of {@code C} exactly like {@link Compute#gemmRows} does in
  * {@code Dense}. Shapes are written {@code OP:MxNxK}:
  * <ul>
  *   <li>{@code NN} — forward {@code X·W}: {@code m} = batch, {@code n} = outputs, {@code k} = inputs;</li>
@@ -77,7 +77,7 @@ final class GemmCase implements AutoCloseable {
 
     /** One product, all rows, on the pool. */
     float[] run() {
-        compute.rows(m, body);
+        compute.gemmRows(m, body);
         return c;
     }
 

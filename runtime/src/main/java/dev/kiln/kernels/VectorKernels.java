@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,13 +15,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every output element is computed by the same sequence of operations whichever row block
  * it falls in (register-blocked or remainder path), so splitting rows across threads never
  * changes a result bit.
+ *
+ * <p>All float vectors use the one preferred species: C2 shares type profiles inside the JDK's
+ * vector classes between all callers, and a second float shape anywhere in the process made it
+ * give up intrinsifying the large GEMM micro-kernel (boxed vectors, over 100× slower).
  */
 public final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Bytes with as many lanes as {@link #F}: pixels widen straight into the preferred float shape. */
+    private static final VectorSpecies<Byte> BL = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     /** Ints with as many lanes as {@link #F}: the dropout hash and argmax indices that follow float masks. */
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
@@ -35,16 +40,62 @@ public final class VectorKernels implements Kernels {
         return L;
     }
 
+    /**
+     * Every C element is one unbroken chain of fused multiply-adds over {@code p = 0..k-1} in
+     * order, starting from 0, or from the old C value when accumulating (as BLAS does with
+     * {@code beta = 1}; the scalar reference instead adds the finished sum to C, so accumulated
+     * results may differ from it in the last bits; without accumulation they are equal). The
+     * packed path ({@link PackedGemm}, used for {@code transB} products and for row ranges of at
+     * least {@link #PACK_MIN_ROWS} rows) and the unpacked register-blocked path perform that same
+     * chain, so choosing between them by the size of the row range is safe: no bit depends on the
+     * split or the thread count. The one exception, dot products for {@code A·Bᵀ} with a narrow
+     * {@code n} (another summation order), is chosen by the shape alone.
+     */
     @Override
     public void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                      boolean accumulate) {
-        if (transB) {
-            gemmDot(transA, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else {
-            gemmAxpy(transA ? 1 : lda, transA ? lda : 1, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc,
-                    accumulate);
+        if (rowFrom >= rowTo || n <= 0) {
+            return;
         }
+        if (k <= 0) {
+            if (!accumulate) {
+                for (int i = rowFrom; i < rowTo; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        int ars = transA ? 1 : lda;
+        int acs = transA ? lda : 1;
+        if (transB && !transA && dotProducts(n, k)) {
+            gemmDot(rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (transB) {
+            // op(B) columns are strided: only the packed path reads them well (measured at least
+            // as fast as dot products even for 8-row ranges, 3.5× faster for 64 rows)
+            PackedGemm.gemm(ars, acs, 1, ldb, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate);
+        } else if (rowTo - rowFrom >= PACK_MIN_ROWS) {
+            PackedGemm.gemm(ars, acs, ldb, 1, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate);
+        } else {
+            gemmAxpy(ars, acs, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * Fewest rows for which packing an untransposed B pays: packing costs {@code k·n} copies per
+     * call, repaid over the rows (measured at 64×512×784: break-even near 16 rows, 2× faster
+     * packed at 32 and more). Either path gives the same bits.
+     */
+    static final int PACK_MIN_ROWS = 16;
+
+    /**
+     * Whether {@code A·Bᵀ} uses dot products rather than the packed path: when {@code n} is below
+     * one micro-tile width the packed strip would be mostly zero padding (measured at 16×9×784:
+     * dot products 30–37 GFLOP/s, packed under 2). By shape only, so the bits never depend on
+     * the split.
+     */
+    static boolean dotProducts(int n, int k) {
+        return n < PackedGemm.NR;
     }
 
     /**
@@ -59,10 +110,11 @@ public final class VectorKernels implements Kernels {
             int a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
-                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-                FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-                FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-                FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+                int c0 = cOff + i * ldc + j;
+                FloatVector c00 = init(c, c0, acc), c01 = init(c, c0 + L, acc);
+                FloatVector c10 = init(c, c0 + ldc, acc), c11 = init(c, c0 + ldc + L, acc);
+                FloatVector c20 = init(c, c0 + 2 * ldc, acc), c21 = init(c, c0 + 2 * ldc + L, acc);
+                FloatVector c30 = init(c, c0 + 3 * ldc, acc), c31 = init(c, c0 + 3 * ldc + L, acc);
                 for (int p = 0; p < k; p++) {
                     int bo = bOff + p * ldb + j;
                     FloatVector b0 = FloatVector.fromArray(F, b, bo);
@@ -81,15 +133,14 @@ public final class VectorKernels implements Kernels {
                     c30 = x3.fma(b0, c30);
                     c31 = x3.fma(b1, c31);
                 }
-                int c0 = cOff + i * ldc + j;
-                store(c00, c, c0, acc);
-                store(c01, c, c0 + L, acc);
-                store(c10, c, c0 + ldc, acc);
-                store(c11, c, c0 + ldc + L, acc);
-                store(c20, c, c0 + 2 * ldc, acc);
-                store(c21, c, c0 + 2 * ldc + L, acc);
-                store(c30, c, c0 + 3 * ldc, acc);
-                store(c31, c, c0 + 3 * ldc + L, acc);
+                c00.intoArray(c, c0);
+                c01.intoArray(c, c0 + L);
+                c10.intoArray(c, c0 + ldc);
+                c11.intoArray(c, c0 + ldc + L);
+                c20.intoArray(c, c0 + 2 * ldc);
+                c21.intoArray(c, c0 + 2 * ldc + L);
+                c30.intoArray(c, c0 + 3 * ldc);
+                c31.intoArray(c, c0 + 3 * ldc + L);
             }
             for (int r = i; r < i + 4; r++) {
                 rowTail(aOff + r * ars, acs, j, n, k, a, b, bOff, ldb, c, cOff + r * ldc, acc);
@@ -105,40 +156,34 @@ public final class VectorKernels implements Kernels {
                                 float[] c, int co, boolean acc) {
         int j = j0;
         for (; j + L <= n; j += L) {
-            FloatVector s = FloatVector.zero(F);
+            FloatVector s = init(c, co + j, acc);
             for (int p = 0; p < k; p++) {
                 s = FloatVector.broadcast(F, a[ao + p * acs]).fma(FloatVector.fromArray(F, b, bOff + p * ldb + j), s);
             }
-            store(s, c, co + j, acc);
+            s.intoArray(c, co + j);
         }
         for (; j < n; j++) {
-            float s = 0f;
+            // Math.fma rounds like one vector lane: the same chain as the vector columns
+            float s = acc ? c[co + j] : 0f;
             for (int p = 0; p < k; p++) {
                 s = Math.fma(a[ao + p * acs], b[bOff + p * ldb + j], s);
             }
-            c[co + j] = acc ? c[co + j] + s : s;
+            c[co + j] = s;
         }
     }
 
-    private static void store(FloatVector v, float[] c, int off, boolean acc) {
-        if (acc) {
-            v = v.add(FloatVector.fromArray(F, c, off));
-        }
-        v.intoArray(c, off);
+    /** The start of an element's chain: the old C value when accumulating, else 0. */
+    private static FloatVector init(float[] c, int off, boolean acc) {
+        return acc ? FloatVector.fromArray(F, c, off) : FloatVector.zero(F);
     }
 
     /**
      * {@code B} is stored transposed ({@code b[j*ldb+p]}), so each C element is a dot product
-     * of two contiguous runs when A is untransposed. Blocks of 1 row × 4 columns share the A loads.
+     * of two contiguous runs. Blocks of 1 row × 4 columns share the A loads.
      */
-    private static void gemmDot(boolean transA, int rowFrom, int rowTo, int n, int k,
+    private static void gemmDot(int rowFrom, int rowTo, int n, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
                                 int ldc, boolean acc) {
-        if (transA) {
-            // Not used by the layers; keep it correct rather than fast.
-            new ScalarKernels().gemm(true, true, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
-            return;
-        }
         int kv = k - k % L;
         for (int i = rowFrom; i < rowTo; i++) {
             int ao = aOff + i * lda;
@@ -566,11 +611,14 @@ public final class VectorKernels implements Kernels {
     @Override
     public void normalize(byte[] pixels, int off, float[] out, int outOff, int len, float scale, float shift) {
         int i = 0;
-        for (; i + 8 <= len; i += 8) {
+        // Only the preferred float shape: a second FloatVector class (this loop used 256-bit
+        // floats) pollutes the JDK's shared type profiles, and C2 then fails to intrinsify the
+        // GEMM micro-kernel, which falls back to boxed vectors (measured: 110 -> 0.4 GFLOP/s).
+        for (; i + L <= len; i += L) {
             // sign-extend then mask: ZERO_EXTEND_B2I is broken on JDK 17's incubator
-            IntVector ints = (IntVector) ByteVector.fromArray(B8, pixels, off + i)
-                    .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
-            FloatVector x = (FloatVector) ints.and(0xFF).convertShape(VectorOperators.I2F, F8, 0);
+            IntVector ints = (IntVector) ByteVector.fromArray(BL, pixels, off + i)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            FloatVector x = (FloatVector) ints.and(0xFF).convertShape(VectorOperators.I2F, F, 0);
             x.fma(scale, shift).intoArray(out, outOff + i);
         }
         for (; i < len; i++) {

@@ -71,7 +71,7 @@ public final class Dense implements Layer {
         float[] w = weight.value();
         float[] b = bias.value();
         var k = compute.kernels();
-        compute.rows(batch, (from, to) -> {
+        compute.gemmRows(batch, (from, to) -> {
             k.gemm(false, false, from, to, out, in, x, in, w, out, y, out, false);
             k.addRowVector(y, from, to, out, b);
         });
@@ -84,7 +84,7 @@ public final class Dense implements Layer {
         var k = compute.kernels();
         // dW = xᵀ·dy : split over the rows of dW (input features), reduction over the batch stays whole
         float[] dw = weight.grad();
-        compute.rows(in, (from, to) -> k.gemm(true, false, from, to, out, batch, x, in, dy, out, dw, out, false));
+        compute.gemmRows(in, (from, to) -> k.gemm(true, false, from, to, out, batch, x, in, dy, out, dw, out, false));
         float[] db = bias.grad();
         compute.parallel().forRange(out, 64, (from, to) -> k.sumColumns(dy, batch, out, from, to, db));
         if (!inputGrad) {
@@ -96,7 +96,7 @@ public final class Dense implements Layer {
         float[] dx = gradIn;
         float[] w = weight.value();
         // dx = dy·Wᵀ : W is [in][out], so row j of W is column j of Wᵀ, contiguous over the reduction
-        compute.rows(batch, (from, to) -> k.gemm(false, true, from, to, in, out, dy, out, w, out, dx, in, false));
+        compute.gemmRows(batch, (from, to) -> k.gemm(false, true, from, to, in, out, dy, out, w, out, dx, in, false));
         return dx;
     }
 

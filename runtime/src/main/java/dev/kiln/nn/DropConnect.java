@@ -117,7 +117,7 @@ public final class DropConnect implements Layer {
         float[] wFinal = wUsed;
         float[] b = bias.value();
         var k = compute.kernels();
-        compute.rows(batch, (from, to) -> {
+        compute.gemmRows(batch, (from, to) -> {
             k.gemm(false, false, from, to, out, in, x, in, wFinal, out, y, out, false);
             k.addRowVector(y, from, to, out, b);
         });
@@ -134,7 +134,7 @@ public final class DropConnect implements Layer {
         float[] x = input;
         var k = compute.kernels();
         float[] dw = weight.grad();
-        compute.rows(in, (from, to) -> k.gemm(true, false, from, to, out, batch, x, in, dy, out, dw, out, false));
+        compute.gemmRows(in, (from, to) -> k.gemm(true, false, from, to, out, batch, x, in, dy, out, dw, out, false));
         if (lastMasked) {
             long key = lastKey;
             compute.elementwise(in * out, (from, to) -> k.dropout(key, threshold, scale, dw, dw, from, to));
@@ -149,7 +149,7 @@ public final class DropConnect implements Layer {
         }
         float[] dx = gradIn;
         float[] w = lastMasked ? masked : weight.value();
-        compute.rows(batch, (from, to) -> k.gemm(false, true, from, to, in, out, dy, out, w, out, dx, in, false));
+        compute.gemmRows(batch, (from, to) -> k.gemm(false, true, from, to, in, out, dy, out, w, out, dx, in, false));
         return dx;
     }
 

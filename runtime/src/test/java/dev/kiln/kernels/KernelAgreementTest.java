@@ -62,6 +62,78 @@ class KernelAgreementTest {
         }
     }
 
+    /**
+     * Awkward sizes (around the lane count, the micro-tile and the cache blocks) in all four
+     * transpositions, with and without accumulation: close to the scalar reference, and bit for
+     * bit the same whatever the row split (random cuts, at multiples of 4 like
+     * {@code Compute.rows} and at any row), which also mixes the packed and unpacked paths.
+     * Without accumulation the bits equal the scalar reference's (except for the dot-product
+     * path of narrow {@code A·Bᵀ}, which sums in another order).
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "3,17,33", "17,33,3", "33,65,127", "65,127,17", "127,3,65", "513,33,17", "17,513,33",
+                "33,17,513", "65,127,513", "127,513,65", "513,65,127", "40,1600,19", "96,200,300"})
+    void packedGemmAgreesAndRowSplitsDoNotChangeBits(int m, int n, int k) {
+        Random r = new Random(31L * m + 17L * n + k);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = random(r, m * k);
+                float[] b = random(r, k * n);
+                int lda = ta ? m : k;
+                int ldb = tb ? k : n;
+                float[] c = random(r, m * n);
+                for (boolean acc : new boolean[] {false, true}) {
+                    String what = "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc;
+                    float[] ref = c.clone();
+                    scalar.gemm(ta, tb, 0, m, n, k, a, lda, b, ldb, ref, n, acc);
+                    float[] whole = c.clone();
+                    vector.gemm(ta, tb, 0, m, n, k, a, lda, b, ldb, whole, n, acc);
+                    assertClose(ref, whole, k, what);
+                    if (!acc && !(tb && !ta && VectorKernels.dotProducts(n, k))) {
+                        // both FMA-chain paths run the reference's own chain: equal bits
+                        assertArrayEquals(ref, whole, what + " (bits of the scalar reference)");
+                    }
+                    for (int trial = 0; trial < 3; trial++) {
+                        float[] split = c.clone();
+                        int from = 0;
+                        while (from < m) {
+                            int len = trial == 0 ? 4 * (1 + r.nextInt(12)) : 1 + r.nextInt(Math.max(1, m / 2));
+                            int to = Math.min(m, from + len);
+                            vector.gemm(ta, tb, from, to, n, k, a, lda, b, ldb, split, n, acc);
+                            from = to;
+                        }
+                        assertArrayEquals(whole, split, what + " split trial " + trial);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Operands inside larger arrays (offsets, leading dimensions wider than the matrix), the way
+     * the convolution layers pass one sample of a batch: same bits as the packed copy.
+     */
+    @Test
+    void gemmHonoursOffsetsAndLeadingDimensions() {
+        Random r = new Random(13);
+        int m = 45, n = 70, k = 300, pad = 7, off = 11;
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+                float[] a = random(r, off + (ta ? k : m) * lda);
+                float[] b = random(r, off + (tb ? n : k) * ldb);
+                float[] c0 = random(r, off + m * ldc);
+                float[] c1 = c0.clone();
+                scalar.gemm(ta, tb, 0, m, n, k, a, off, lda, b, off, ldb, c0, off, ldc, false);
+                vector.gemm(ta, tb, 0, m, n, k, a, off, lda, b, off, ldb, c1, off, ldc, false);
+                assertClose(c0, c1, k, "ta=" + ta + " tb=" + tb);
+                for (int i = 0; i < off; i++) {
+                    assertEquals(c0[i], c1[i], "untouched before the offset");
+                }
+            }
+        }
+    }
+
     @Test
     void elementwiseKernelsAgree() {
         Random r = new Random(3);

@@ -1,0 +1,287 @@
+package dev.kiln.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Packed, cache-blocked, register-blocked SGEMM with the BLIS/GotoBLAS loop structure, for
+ * {@link VectorKernels}. For one range of C rows:
+ * <pre>
+ * for jc in NC blocks of columns:
+ *   for pc in KC blocks of the reduction:
+ *     pack op(B)[pc:pc+kc, jc:jc+nc] into NR-wide strips (zero-padded to a whole strip)
+ *     for ic in MC blocks of the rows:
+ *       pack op(A)[ic:ic+mc, pc:pc+kc] into MR-row strips (zero-padded to a whole strip)
+ *       for each NR strip, for each MR strip: the MR×NR micro-kernel over kc
+ * </pre>
+ * Transposition is handled while packing, so no transposed copy of an operand is ever made.
+ *
+ * <p><b>Bits.</b> Every C element is one unbroken chain of fused multiply-adds over
+ * {@code p = 0..k-1} in order, starting from 0 (or from the old C value when accumulating):
+ * between KC blocks the partial sum is stored in C as a float and reloaded, which rounds
+ * nothing. Padding adds lanes and rows that are never stored; tiles cut by the edge of C run
+ * the same micro-kernel on a scratch tile. So an element's result depends neither on the row
+ * split nor on its place in a tile, and equals what the unpacked path in {@link VectorKernels}
+ * computes for it (which performs the same chain), so the two may be chosen per call.
+ *
+ * <p><b>Memory.</b> The packing buffers are allocated once per thread (a {@link ThreadLocal}:
+ * the pool's workers and the caller live as long as the JVM) and reused by every call, so a
+ * call allocates nothing. They are sized by the block constants, not by the operands.
+ */
+final class PackedGemm {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
+    /**
+     * Micro-tile: 8 rows × 3 vectors (48 floats with 512-bit vectors) = 24 accumulators, plus 3 B
+     * vectors and one broadcast, of the 32 vector registers. Measured against 12×2, 6×4, 4×3,
+     * 4×6 and 3×8 (the last two spill): 8×3 was fastest.
+     */
+    static final int MR = 8;
+    private static final int NRV = 3;
+    static final int NR = NRV * L;
+
+    /**
+     * Reduction block: a KC×NR strip of packed B (36 KB) stays in the 48 KB L1 while the MR strips
+     * of A stream past it. 128 to 512 measured within noise of each other.
+     */
+    static final int KC = 192;
+    /** Row block: the packed MC×KC block of A (72 KB) stays in L2. */
+    static final int MC = 96;
+    /** Column block: the packed KC×NC panel of B (1.1 MB) fits the 2 MB L2 beside the A block. */
+    static final int NC = 32 * NR;
+
+    /** Per-thread packing buffers, sized by the block constants: about 1.2 MB per thread. */
+    private static final class Buffers {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private PackedGemm() {
+    }
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code C = op(A)·op(B)} ({@code C += } when {@code acc}),
+     * with {@code op(A)[i][p] = a[aOff + i·ars + p·acs]} and {@code op(B)[p][j] = b[bOff + p·brs + j·bcs]};
+     * one of each pair of strides is 1. Requires {@code k > 0}.
+     */
+    static void gemm(int ars, int acs, int brs, int bcs, int rowFrom, int rowTo, int n, int k,
+                     float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean acc) {
+        Buffers buf = BUFFERS.get();
+        float[] pa = buf.a;
+        float[] pb = buf.b;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean load = acc || pc > 0;
+                packB(b, bOff, brs, bcs, pc, kc, jc, nc, pb);
+                for (int ic = rowFrom; ic < rowTo; ic += MC) {
+                    int mc = Math.min(MC, rowTo - ic);
+                    packA(a, aOff, ars, acs, ic, mc, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bo = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ao = ir * kc;
+                            int co = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(kc, pa, ao, pb, bo, c, co, ldc, load);
+                            } else {
+                                edge(kc, pa, ao, pb, bo, c, co, ldc, load, mr, nr, buf.tile);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A tile cut by the edge of C: the same micro-kernel on a scratch tile, then the valid part copied back. */
+    private static void edge(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc,
+                             boolean load, int mr, int nr, float[] t) {
+        if (load) {
+            for (int r = 0; r < mr; r++) {
+                System.arraycopy(c, co + r * ldc, t, r * NR, nr);
+            }
+        }
+        kernel(kc, pa, ao, pb, bo, t, 0, NR, load);
+        for (int r = 0; r < mr; r++) {
+            System.arraycopy(t, r * NR, c, co + r * ldc, nr);
+        }
+    }
+
+    /**
+     * Rows {@code [ic, ic+mc)} × reduction {@code [pc, pc+kc)} of op(A) as MR-row strips: strip
+     * {@code s} holds {@code A[ic+s·MR+r][pc+p]} at {@code s·MR·kc + p·MR + r}; rows past the
+     * block are zero.
+     */
+    private static void packA(float[] a, int aOff, int ars, int acs, int ic, int mc, int pc, int kc, float[] pa) {
+        for (int s = 0; s < mc; s += MR) {
+            int rows = Math.min(MR, mc - s);
+            int base = s * kc;
+            if (acs == 1) {
+                // rows of A are contiguous: read along p, write with stride MR
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (ic + s + r) * ars + pc;
+                    for (int p = 0, d = base + r; p < kc; p++, d += MR) {
+                        pa[d] = a[src + p];
+                    }
+                }
+            } else {
+                // transposed A: the MR values for one p are contiguous
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, aOff + (pc + p) * acs + ic + s, pa, base + p * MR, rows);
+                }
+            }
+            for (int r = rows; r < MR; r++) {
+                for (int p = 0, d = base + r; p < kc; p++, d += MR) {
+                    pa[d] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Reduction {@code [pc, pc+kc)} × columns {@code [jc, jc+nc)} of op(B) as NR-wide strips:
+     * strip {@code s} holds {@code B[pc+p][jc+s·NR+j]} at {@code s·NR·kc + p·NR + j}; columns
+     * past the block are zero.
+     */
+    private static void packB(float[] b, int bOff, int brs, int bcs, int pc, int kc, int jc, int nc, float[] pb) {
+        for (int s = 0; s < nc; s += NR) {
+            int cols = Math.min(NR, nc - s);
+            int base = s * kc;
+            if (bcs == 1) {
+                // rows of B are contiguous: whole vectors per p
+                int src = bOff + pc * brs + jc + s;
+                if (cols == NR) {
+                    for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(F, b, src + v).intoArray(pb, d + v);
+                        }
+                    }
+                } else {
+                    for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
+                        System.arraycopy(b, src, pb, d, cols);
+                        java.util.Arrays.fill(pb, d + cols, d + NR, 0f);
+                    }
+                }
+            } else {
+                // transposed B: read each column of op(B) contiguously, write with stride NR
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (jc + s + j) * bcs + pc;
+                    for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                        pb[d] = b[src + p];
+                    }
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                        pb[d] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR×NR micro-kernel: {@code C[r][j] = fma(A[r][p], B[p][j], C[r][j])} for {@code p} in
+     * order, from the tile's C values ({@code load}) or from 0. Kept as one plain loop: unrolling
+     * it by hand made C2 spill and run slower.
+     */
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                               boolean load) {
+        FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : FloatVector.zero(F);
+        FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : FloatVector.zero(F);
+        FloatVector c0_2 = load ? FloatVector.fromArray(F, c, co + 2 * L) : FloatVector.zero(F);
+        FloatVector c1_0 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 0 * L) : FloatVector.zero(F);
+        FloatVector c1_1 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L) : FloatVector.zero(F);
+        FloatVector c1_2 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L) : FloatVector.zero(F);
+        FloatVector c2_0 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 0 * L) : FloatVector.zero(F);
+        FloatVector c2_1 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L) : FloatVector.zero(F);
+        FloatVector c2_2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L) : FloatVector.zero(F);
+        FloatVector c3_0 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 0 * L) : FloatVector.zero(F);
+        FloatVector c3_1 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L) : FloatVector.zero(F);
+        FloatVector c3_2 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L) : FloatVector.zero(F);
+        FloatVector c4_0 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 0 * L) : FloatVector.zero(F);
+        FloatVector c4_1 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L) : FloatVector.zero(F);
+        FloatVector c4_2 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 2 * L) : FloatVector.zero(F);
+        FloatVector c5_0 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 0 * L) : FloatVector.zero(F);
+        FloatVector c5_1 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L) : FloatVector.zero(F);
+        FloatVector c5_2 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 2 * L) : FloatVector.zero(F);
+        FloatVector c6_0 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 0 * L) : FloatVector.zero(F);
+        FloatVector c6_1 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L) : FloatVector.zero(F);
+        FloatVector c6_2 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 2 * L) : FloatVector.zero(F);
+        FloatVector c7_0 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 0 * L) : FloatVector.zero(F);
+        FloatVector c7_1 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L) : FloatVector.zero(F);
+        FloatVector c7_2 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 2 * L) : FloatVector.zero(F);
+        // indices linear in p (not running offsets) so that C2 hoists the range checks on A
+        for (int p = 0; p < kc; p++) {
+            int ai = ao + p * 8;
+            int bi = bo + p * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai + 0]);
+            c0_0 = x0.fma(b0, c0_0);
+            c0_1 = x0.fma(b1, c0_1);
+            c0_2 = x0.fma(b2, c0_2);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c1_0 = x1.fma(b0, c1_0);
+            c1_1 = x1.fma(b1, c1_1);
+            c1_2 = x1.fma(b2, c1_2);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c2_0 = x2.fma(b0, c2_0);
+            c2_1 = x2.fma(b1, c2_1);
+            c2_2 = x2.fma(b2, c2_2);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c3_0 = x3.fma(b0, c3_0);
+            c3_1 = x3.fma(b1, c3_1);
+            c3_2 = x3.fma(b2, c3_2);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c4_0 = x4.fma(b0, c4_0);
+            c4_1 = x4.fma(b1, c4_1);
+            c4_2 = x4.fma(b2, c4_2);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c5_0 = x5.fma(b0, c5_0);
+            c5_1 = x5.fma(b1, c5_1);
+            c5_2 = x5.fma(b2, c5_2);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c6_0 = x6.fma(b0, c6_0);
+            c6_1 = x6.fma(b1, c6_1);
+            c6_2 = x6.fma(b2, c6_2);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c7_0 = x7.fma(b0, c7_0);
+            c7_1 = x7.fma(b1, c7_1);
+            c7_2 = x7.fma(b2, c7_2);
+        }
+        c0_0.intoArray(c, co + 0 * L);
+        c0_1.intoArray(c, co + 1 * L);
+        c0_2.intoArray(c, co + 2 * L);
+        c1_0.intoArray(c, co + 1 * ldc + 0 * L);
+        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, co + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, co + 2 * ldc + 0 * L);
+        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, co + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, co + 3 * ldc + 0 * L);
+        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, co + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, co + 4 * ldc + 0 * L);
+        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, co + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, co + 5 * ldc + 0 * L);
+        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, co + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, co + 6 * ldc + 0 * L);
+        c6_1.intoArray(c, co + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, co + 6 * ldc + 2 * L);
+        c7_0.intoArray(c, co + 7 * ldc + 0 * L);
+        c7_1.intoArray(c, co + 7 * ldc + 1 * L);
+        c7_2.intoArray(c, co + 7 * ldc + 2 * L);
+    }
+}
