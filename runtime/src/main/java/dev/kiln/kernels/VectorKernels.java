@@ -216,9 +216,23 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * The lanes' sum, added in lane order. Not {@code reduceLanes(ADD)}: the Vector API leaves the
+     * order of a float reduction open, and from JDK 21 C2's intrinsic sums in a tree while the
+     * interpreter sums in order, so a result depended on which tier ran it — and so on the thread
+     * split (seen on JDK 25). Lane order is what JDK 17 does in every tier.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     private static void dotStore(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k,
                                  float[] c, int co, boolean acc) {
-        float r = s.reduceLanes(VectorOperators.ADD);
+        float r = sumLanes(s);
         for (int p = kv; p < k; p++) {
             r = Math.fma(a[ao + p], b[bo + p], r);
         }
@@ -448,7 +462,7 @@ public final class VectorKernels implements Kernels {
         for (; p + L <= len; p += L) {
             a0 = a0.add(FloatVector.fromArray(F, x, o + p));
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; p < len; p++) {
             s += x[o + p];
         }
@@ -469,7 +483,7 @@ public final class VectorKernels implements Kernels {
             FloatVector d = FloatVector.fromArray(F, x, o + p).sub(m);
             a0 = d.fma(d, a0);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; p < len; p++) {
             float d = x[o + p] - m;
             s = Math.fma(d, d, s);
@@ -488,7 +502,7 @@ public final class VectorKernels implements Kernels {
         for (; p + L <= len; p += L) {
             a0 = FloatVector.fromArray(F, g, o + p).fma(FloatVector.fromArray(F, x, o + p).sub(m), a0);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; p < len; p++) {
             s = Math.fma(g[o + p], x[o + p] - m, s);
         }
@@ -934,7 +948,7 @@ public final class VectorKernels implements Kernels {
         for (; i + L <= to; i += L) {
             s = s.add(FloatVector.fromArray(F, a, i));
         }
-        float r = s.reduceLanes(VectorOperators.ADD);
+        float r = sumLanes(s);
         for (; i < to; i++) {
             r += a[i];
         }
