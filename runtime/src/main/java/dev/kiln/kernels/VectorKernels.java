@@ -324,15 +324,15 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Scalar on purpose: the Vector API's {@code TANH} and {@code EXP} are C2 intrinsics whose
+     * results can differ by an ulp from their Java fallback, so a vector version made a model's
+     * bytes depend on which compilation tier ran a chunk. {@code Math.tanh} gives the same bits in
+     * every tier.
+     */
     @Override
     public void tanh(float[] in, float[] out, int from, int to) {
-        int i = from;
-        for (; i + L <= to; i += L) {
-            FloatVector.fromArray(F, in, i).lanewise(VectorOperators.TANH).intoArray(out, i);
-        }
-        // Element-wise chunks start at multiples of Compute.ELEMENT_GRAIN, so the same elements
-        // take this scalar path at every thread count.
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             out[i] = (float) Math.tanh(in[i]);
         }
     }
@@ -351,17 +351,10 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** Scalar on purpose, like {@link #tanh}: the vector {@code EXP} is tier-dependent. */
     @Override
     public void sigmoid(float[] in, float[] out, int from, int to) {
-        int i = from;
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        for (; i + L <= to; i += L) {
-            FloatVector x = FloatVector.fromArray(F, in, i);
-            FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-            FloatVector d = e.add(one);
-            one.div(d).blend(e.div(d), x.compare(VectorOperators.LT, 0f)).intoArray(out, i);
-        }
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             out[i] = ScalarKernels.sigmoid(in[i]);
         }
     }
