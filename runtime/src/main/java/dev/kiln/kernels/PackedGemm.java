@@ -52,11 +52,28 @@ final class PackedGemm {
     /** Column block: the packed KC×NC panel of B (1.1 MB) fits the 2 MB L2 beside the A block. */
     static final int NC = 32 * NR;
 
+    /** Columns of an MR-row strip of A one vector holds when packing with gathers (0: no gathers). */
+    private static final int GATHER_P = L % MR == 0 ? L / MR : 0;
+
     /** Per-thread packing buffers, sized by the block constants: about 1.2 MB per thread. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        /** Lane {@code j} reads row {@code j % MR}, column {@code j / MR} of an A strip with row stride {@link #aMapStride}. */
+        final int[] aMap = new int[L];
+        int aMapStride = -1;
+    }
+
+    /** The gather offsets of {@link Buffers#aMap} for row stride {@code ars}, rebuilt only when the stride changes. */
+    private static int[] stripMap(int ars, Buffers buf) {
+        if (buf.aMapStride != ars) {
+            for (int j = 0; j < L; j++) {
+                buf.aMap[j] = (j % MR) * ars + j / MR;
+            }
+            buf.aMapStride = ars;
+        }
+        return buf.aMap;
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -82,7 +99,7 @@ final class PackedGemm {
                 packB(b, bOff, brs, bcs, pc, kc, jc, nc, pb);
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
                     int mc = Math.min(MC, rowTo - ic);
-                    packA(a, aOff, ars, acs, ic, mc, pc, kc, pa);
+                    packA(a, aOff, ars, acs, ic, mc, pc, kc, pa, buf);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bo = jr * kc;
@@ -121,11 +138,27 @@ final class PackedGemm {
      * {@code s} holds {@code A[ic+s·MR+r][pc+p]} at {@code s·MR·kc + p·MR + r}; rows past the
      * block are zero.
      */
-    private static void packA(float[] a, int aOff, int ars, int acs, int ic, int mc, int pc, int kc, float[] pa) {
+    private static void packA(float[] a, int aOff, int ars, int acs, int ic, int mc, int pc, int kc, float[] pa,
+                              Buffers buf) {
         for (int s = 0; s < mc; s += MR) {
             int rows = Math.min(MR, mc - s);
             int base = s * kc;
-            if (acs == 1) {
+            if (acs == 1 && rows == MR && GATHER_P > 0) {
+                // rows of A are contiguous: gather GATHER_P columns of the MR rows per vector, so
+                // the strip is written a whole vector at a time (scalar copies with stride MR
+                // made packing a third of a convolution's weight-gradient GEMM)
+                int src = aOff + (ic + s) * ars + pc;
+                int[] map = stripMap(ars, buf);
+                int p = 0;
+                for (int d = base; p + GATHER_P <= kc; p += GATHER_P, d += L) {
+                    FloatVector.fromArray(F, a, src + p, map, 0).intoArray(pa, d);
+                }
+                for (; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        pa[base + p * MR + r] = a[src + r * ars + p];
+                    }
+                }
+            } else if (acs == 1) {
                 // rows of A are contiguous: read along p, write with stride MR
                 for (int r = 0; r < rows; r++) {
                     int src = aOff + (ic + s + r) * ars + pc;
@@ -168,7 +201,7 @@ final class PackedGemm {
                 } else {
                     for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
                         System.arraycopy(b, src, pb, d, cols);
-                        java.util.Arrays.fill(pb, d + cols, d + NR, 0f);
+                        VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
                     }
                 }
             } else {

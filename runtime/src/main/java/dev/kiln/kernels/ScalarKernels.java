@@ -357,4 +357,9 @@ public final class ScalarKernels implements Kernels {
         }
         return s;
     }
+
+    @Override
+    public void fill(float[] a, int from, int to, float value) {
+        java.util.Arrays.fill(a, from, to, value);
+    }
 }

@@ -61,7 +61,7 @@ public final class VectorKernels implements Kernels {
         if (k <= 0) {
             if (!accumulate) {
                 for (int i = rowFrom; i < rowTo; i++) {
-                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                    fillVector(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
             return;
@@ -691,10 +691,10 @@ public final class VectorKernels implements Kernels {
                     for (int y = 0; y < oh; y++, o += ow) {
                         int ih = y * g.sh() - g.padTop() + ki;
                         if (ih < 0 || ih >= h) {
-                            java.util.Arrays.fill(col, o, o + ow, 0f);
+                            fillVector(col, o, o + ow, 0f);
                             continue;
                         }
-                        java.util.Arrays.fill(col, o, o + x0, 0f);
+                        fillVector(col, o, o + x0, 0f);
                         int src = xOff + (c * h + ih) * w + x0 * sw - g.padLeft() + kj;
                         if (sw == 1) {
                             System.arraycopy(x, src, col, o + x0, x1 - x0);
@@ -703,7 +703,7 @@ public final class VectorKernels implements Kernels {
                                 col[o + xo] = x[src];
                             }
                         }
-                        java.util.Arrays.fill(col, o + x1, o + ow, 0f);
+                        fillVector(col, o + x1, o + ow, 0f);
                     }
                 }
             }
@@ -717,7 +717,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void col2im(float[] col, int colOff, Window2d g, float[] dx, int dxOff) {
         int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw();
-        java.util.Arrays.fill(dx, dxOff, dxOff + g.channels() * h * w, 0f);
+        fillVector(dx, dxOff, dxOff + g.channels() * h * w, 0f);
         int row = 0;
         for (int c = 0; c < g.channels(); c++) {
             for (int ki = 0; ki < g.kh(); ki++) {
@@ -753,8 +753,21 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** {@link #strideMap} for the common strides, made once: the kernels run per sample. */
+    private static final int[][] STRIDE_MAPS = new int[9][];
+
+    static {
+        for (int sw = 1; sw < STRIDE_MAPS.length; sw++) {
+            STRIDE_MAPS[sw] = newStrideMap(sw);
+        }
+    }
+
     /** Lane offsets {@code 0, sw, 2·sw, ...}: lane {@code i} handles output column {@code x + i}. */
     private static int[] strideMap(int sw) {
+        return sw < STRIDE_MAPS.length ? STRIDE_MAPS[sw] : newStrideMap(sw);
+    }
+
+    private static int[] newStrideMap(int sw) {
         int[] m = new int[L];
         for (int i = 0; i < L; i++) {
             m[i] = i * sw;
@@ -774,6 +787,10 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public void maxPool(float[] x, int xOff, Window2d g, float[] y, int yOff, int[] arg, int argOff) {
+        if (windowsInside(g) && g.outPlane() >= L) {
+            maxPoolPlanes(x, xOff, g, y, yOff, arg, argOff);
+            return;
+        }
         int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw(), kw = g.kw();
         int xi0 = Math.min(ow, g.firstInsideX(0));
         int xi1 = Math.max(xi0, g.endInsideX(kw - 1));
@@ -809,6 +826,69 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /**
+     * Max pooling without padding (every window lies inside the input, since the output size is
+     * floored): {@link #L} outputs of a plane at a time, whichever rows they fall in, each lane
+     * gathering its window's elements through {@link #windowStarts}. Output rows are often
+     * narrower than a vector (12 columns after the CNN example's 2×2 pool), which left the
+     * row-wise vector path idle and the scalar one taking 15 % of a training epoch. Same scan
+     * order and strict {@code >} as the scalar reference: bit-identical maxima and indices.
+     */
+    private static void maxPoolPlanes(float[] x, int xOff, Window2d g, float[] y, int yOff, int[] arg, int argOff) {
+        int plane = g.outPlane(), inPlane = g.inPlane(), ow = g.outW(), w = g.inW(), kh = g.kh(), kw = g.kw();
+        int[] starts = windowStarts(g);
+        for (int c = 0; c < g.channels(); c++) {
+            int xc = c * inPlane;
+            int oc = c * plane;
+            int o = 0;
+            for (; o + L <= plane; o += L) {
+                IntVector first = IntVector.fromArray(I, starts, o).add(xc);
+                FloatVector best = FloatVector.fromArray(F, x, xOff + xc, starts, o);
+                IntVector at = first;
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = ki == 0 ? 1 : 0; kj < kw; kj++) {
+                        int d = ki * w + kj;
+                        FloatVector v = FloatVector.fromArray(F, x, xOff + xc + d, starts, o);
+                        VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+                        best = best.blend(v, gt);
+                        at = at.blend(first.add(d), gt.cast(I));
+                    }
+                }
+                best.intoArray(y, yOff + oc + o);
+                at.intoArray(arg, argOff + oc + o);
+            }
+            for (; o < plane; o++) {
+                int yo = o / ow;
+                maxPoolOne(x, xOff, g, c, yo * g.sh(), Math.min(g.inH(), yo * g.sh() + kh), o % ow,
+                        y, yOff + oc + o, arg, argOff + oc + o);
+            }
+        }
+    }
+
+    /** Whether every window lies wholly inside the input (no padding is ever read). */
+    private static boolean windowsInside(Window2d g) {
+        return g.padTop() == 0 && g.padLeft() == 0
+                && (g.outH() - 1) * g.sh() + g.kh() <= g.inH() && (g.outW() - 1) * g.sw() + g.kw() <= g.inW();
+    }
+
+    /** Per window geometry, the plane offset of each output's window start: made once, read per sample. */
+    private static final java.util.concurrent.ConcurrentHashMap<Window2d, int[]> WINDOW_STARTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static int[] windowStarts(Window2d g) {
+        int[] s = WINDOW_STARTS.get(g);
+        return s != null ? s : WINDOW_STARTS.computeIfAbsent(g, VectorKernels::newWindowStarts);
+    }
+
+    private static int[] newWindowStarts(Window2d g) {
+        int ow = g.outW();
+        int[] s = new int[g.outPlane()];
+        for (int o = 0; o < s.length; o++) {
+            s[o] = (o / ow) * g.sh() * g.inW() + (o % ow) * g.sw();
+        }
+        return s;
     }
 
     private static void maxPoolOne(float[] x, int xOff, Window2d g, int c, int h0, int h1, int xo,
@@ -887,7 +967,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void avgPoolBackward(float[] dy, int dyOff, Window2d g, float[] dx, int dxOff) {
         int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), sw = g.sw(), kw = g.kw();
-        java.util.Arrays.fill(dx, dxOff, dxOff + g.channels() * h * w, 0f);
+        fillVector(dx, dxOff, dxOff + g.channels() * h * w, 0f);
         int xi0 = Math.min(ow, g.firstInsideX(0));
         int xi1 = Math.max(xi0, g.endInsideX(kw - 1));
         int[] map = strideMap(sw);
@@ -946,5 +1026,24 @@ public final class VectorKernels implements Kernels {
             r += a[i];
         }
         return r;
+    }
+
+    @Override
+    public void fill(float[] a, int from, int to, float value) {
+        fillVector(a, from, to, value);
+    }
+
+    /** {@link #fill} for this package's kernels. */
+    static void fillVector(float[] a, int from, int to, float value) {
+        int i = from;
+        if (to - from >= L) {
+            FloatVector v = FloatVector.broadcast(F, value);
+            for (; i + L <= to; i += L) {
+                v.intoArray(a, i);
+            }
+        }
+        for (; i < to; i++) {
+            a[i] = value;
+        }
     }
 }

@@ -131,7 +131,7 @@ public final class Conv2d implements Layer {
         if (withBias) {
             float[] b = bias.value();
             for (int f = 0; f < filters; f++) {
-                java.util.Arrays.fill(y, yo + f * p, yo + (f + 1) * p, b[f]);
+                compute.kernels().fill(y, yo + f * p, yo + (f + 1) * p, b[f]);
             }
         }
         compute.kernels().gemm(false, false, 0, filters, p, kk, weight.value(), 0, kk, col, co, p, y, yo, p, withBias);

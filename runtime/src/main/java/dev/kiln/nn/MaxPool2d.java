@@ -63,11 +63,12 @@ public final class MaxPool2d implements Layer {
         }
         float[] dx = gradIn;
         int[] arg = argmax;
+        var k = compute.kernels();
         // A scatter: nothing to vectorize, and each sample's slice of dx belongs to one chunk.
         compute.parallel().forRange(batch, compute.parallel().grainFor(batch, 1), (from, to) -> {
             for (int n = from; n < to; n++) {
                 int xo = n * inSize;
-                java.util.Arrays.fill(dx, xo, xo + inSize, 0f);
+                k.fill(dx, xo, xo + inSize, 0f);
                 for (int o = n * outSize; o < (n + 1) * outSize; o++) {
                     dx[xo + arg[o]] += dy[o];
                 }

@@ -38,6 +38,10 @@ class WindowKernelAgreementTest {
         "4 6 33 1 1 1 1 0 0 0 0",
         "2 4 4 4 4 1 1 0 0 0 0",
         "1 3 2 3 3 1 1 1 1 1 1",
+        // the CNN example's pool (outputs 12 wide: whole planes a vector at a time) and an
+        // overlapping, strided window without padding whose plane is not a whole number of vectors
+        "8 24 24 2 2 2 2 0 0 0 0",
+        "3 11 9 3 3 2 2 0 0 0 0",
     };
 
     @Test
