@@ -32,6 +32,21 @@ public interface Kernels {
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
               boolean accumulate);
 
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code C = rowInit + op(A)·op(B)}, row {@code i} starting
+     * from {@code rowInit[i]}: the same result, bit for bit, as filling row {@code i} of C with
+     * {@code rowInit[i]} and calling {@code gemm} with {@code accumulate}, without the pass over
+     * C that the fill costs (a convolution's per-filter bias).
+     */
+    default void gemmRowInit(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                             float[] rowInit) {
+        for (int i = rowFrom; i < rowTo; i++) {
+            fill(c, cOff + i * ldc, cOff + i * ldc + n, rowInit[i]);
+        }
+        gemm(transA, transB, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
+    }
+
     /** Adds {@code bias[j]} to every row of {@code c[rows][n]} for rows {@code [rowFrom,rowTo)}. */
     void addRowVector(float[] c, int rowFrom, int rowTo, int n, float[] bias);
 

@@ -60,6 +60,8 @@ final class PackedGemm {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        /** The row starting values of a tile cut by the edge of C, zero-padded to MR rows. */
+        final float[] tileInit = new float[MR];
         /** Lane {@code j} reads row {@code j % MR}, column {@code j / MR} of an A strip with row stride {@link #aMapStride}. */
         final int[] aMap = new int[L];
         int aMapStride = -1;
@@ -84,10 +86,12 @@ final class PackedGemm {
     /**
      * Rows {@code [rowFrom, rowTo)} of {@code C = op(A)·op(B)} ({@code C += } when {@code acc}),
      * with {@code op(A)[i][p] = a[aOff + i·ars + p·acs]} and {@code op(B)[p][j] = b[bOff + p·brs + j·bcs]};
-     * one of each pair of strides is 1. Requires {@code k > 0}.
+     * one of each pair of strides is 1. Requires {@code k > 0}. When {@code rowInit} is not null
+     * (and not {@code acc}), row {@code i}'s chains start from {@code rowInit[i]} instead of 0.
      */
     static void gemm(int ars, int acs, int brs, int bcs, int rowFrom, int rowTo, int n, int k,
-                     float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean acc) {
+                     float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean acc,
+                     float[] rowInit) {
         Buffers buf = BUFFERS.get();
         float[] pa = buf.a;
         float[] pb = buf.b;
@@ -107,10 +111,17 @@ final class PackedGemm {
                             int mr = Math.min(MR, mc - ir);
                             int ao = ir * kc;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
+                            float[] init = load ? null : rowInit;
                             if (mr == MR && nr == NR) {
-                                kernel(kc, pa, ao, pb, bo, c, co, ldc, load);
+                                kernel(kc, pa, ao, pb, bo, c, co, ldc, load, init, ic + ir);
                             } else {
-                                edge(kc, pa, ao, pb, bo, c, co, ldc, load, mr, nr, buf.tile);
+                                if (init != null) {
+                                    // rows past the edge of C start from 0, like the padding they compute
+                                    System.arraycopy(init, ic + ir, buf.tileInit, 0, mr);
+                                    java.util.Arrays.fill(buf.tileInit, mr, MR, 0f);
+                                    init = buf.tileInit;
+                                }
+                                edge(kc, pa, ao, pb, bo, c, co, ldc, load, mr, nr, buf.tile, init);
                             }
                         }
                     }
@@ -121,13 +132,13 @@ final class PackedGemm {
 
     /** A tile cut by the edge of C: the same micro-kernel on a scratch tile, then the valid part copied back. */
     private static void edge(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc,
-                             boolean load, int mr, int nr, float[] t) {
+                             boolean load, int mr, int nr, float[] t, float[] init) {
         if (load) {
             for (int r = 0; r < mr; r++) {
                 System.arraycopy(c, co + r * ldc, t, r * NR, nr);
             }
         }
-        kernel(kc, pa, ao, pb, bo, t, 0, NR, load);
+        kernel(kc, pa, ao, pb, bo, t, 0, NR, load, init, 0);
         for (int r = 0; r < mr; r++) {
             System.arraycopy(t, r * NR, c, co + r * ldc, nr);
         }
@@ -223,35 +234,44 @@ final class PackedGemm {
 
     /**
      * The MR×NR micro-kernel: {@code C[r][j] = fma(A[r][p], B[p][j], C[r][j])} for {@code p} in
-     * order, from the tile's C values ({@code load}) or from 0. Kept as one plain loop: unrolling
-     * it by hand made C2 spill and run slower.
+     * order, from the tile's C values ({@code load}), from {@code init[io + r]} for row {@code r}
+     * when {@code init} is not null, or from 0. Kept as one plain loop: unrolling it by hand made
+     * C2 spill and run slower.
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                               boolean load) {
-        FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : FloatVector.zero(F);
-        FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : FloatVector.zero(F);
-        FloatVector c0_2 = load ? FloatVector.fromArray(F, c, co + 2 * L) : FloatVector.zero(F);
-        FloatVector c1_0 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c1_1 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c1_2 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c2_0 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c2_1 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c2_2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c3_0 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c3_1 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c3_2 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c4_0 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c4_1 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c4_2 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c5_0 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c5_1 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c5_2 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c6_0 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c6_1 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c6_2 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 2 * L) : FloatVector.zero(F);
-        FloatVector c7_0 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 0 * L) : FloatVector.zero(F);
-        FloatVector c7_1 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L) : FloatVector.zero(F);
-        FloatVector c7_2 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 2 * L) : FloatVector.zero(F);
+                               boolean load, float[] init, int io) {
+        FloatVector z0 = start(init, io, 0);
+        FloatVector z1 = start(init, io, 1);
+        FloatVector z2 = start(init, io, 2);
+        FloatVector z3 = start(init, io, 3);
+        FloatVector z4 = start(init, io, 4);
+        FloatVector z5 = start(init, io, 5);
+        FloatVector z6 = start(init, io, 6);
+        FloatVector z7 = start(init, io, 7);
+        FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : z0;
+        FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : z0;
+        FloatVector c0_2 = load ? FloatVector.fromArray(F, c, co + 2 * L) : z0;
+        FloatVector c1_0 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 0 * L) : z1;
+        FloatVector c1_1 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L) : z1;
+        FloatVector c1_2 = load ? FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L) : z1;
+        FloatVector c2_0 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 0 * L) : z2;
+        FloatVector c2_1 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L) : z2;
+        FloatVector c2_2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L) : z2;
+        FloatVector c3_0 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 0 * L) : z3;
+        FloatVector c3_1 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L) : z3;
+        FloatVector c3_2 = load ? FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L) : z3;
+        FloatVector c4_0 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 0 * L) : z4;
+        FloatVector c4_1 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L) : z4;
+        FloatVector c4_2 = load ? FloatVector.fromArray(F, c, co + 4 * ldc + 2 * L) : z4;
+        FloatVector c5_0 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 0 * L) : z5;
+        FloatVector c5_1 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L) : z5;
+        FloatVector c5_2 = load ? FloatVector.fromArray(F, c, co + 5 * ldc + 2 * L) : z5;
+        FloatVector c6_0 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 0 * L) : z6;
+        FloatVector c6_1 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L) : z6;
+        FloatVector c6_2 = load ? FloatVector.fromArray(F, c, co + 6 * ldc + 2 * L) : z6;
+        FloatVector c7_0 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 0 * L) : z7;
+        FloatVector c7_1 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L) : z7;
+        FloatVector c7_2 = load ? FloatVector.fromArray(F, c, co + 7 * ldc + 2 * L) : z7;
         // indices linear in p (not running offsets) so that C2 hoists the range checks on A
         for (int p = 0; p < kc; p++) {
             int ai = ao + p * 8;
@@ -316,5 +336,10 @@ final class PackedGemm {
         c7_0.intoArray(c, co + 7 * ldc + 0 * L);
         c7_1.intoArray(c, co + 7 * ldc + 1 * L);
         c7_2.intoArray(c, co + 7 * ldc + 2 * L);
+    }
+
+    /** A row's starting accumulator: {@code init[io + r]} in every lane, or 0 without {@code init}. */
+    private static FloatVector start(float[] init, int io, int r) {
+        return init == null ? FloatVector.zero(F) : FloatVector.broadcast(F, init[io + r]);
     }
 }

@@ -123,18 +123,17 @@ public final class Conv2d implements Layer {
         return y;
     }
 
-    /** One sample: {@code y = W · col (+ b)}. */
+    /** One sample: {@code y = W · col (+ b)}, each output's sum starting from its filter's bias. */
     private void convolve(float[] col, int co, float[] y, int yo) {
         int p = g.outPlane();
         int kk = g.colRows();
-        boolean withBias = bias != null;
-        if (withBias) {
-            float[] b = bias.value();
-            for (int f = 0; f < filters; f++) {
-                compute.kernels().fill(y, yo + f * p, yo + (f + 1) * p, b[f]);
-            }
+        float[] w = weight.value();
+        var k = compute.kernels();
+        if (bias != null) {
+            k.gemmRowInit(false, false, 0, filters, p, kk, w, 0, kk, col, co, p, y, yo, p, bias.value());
+        } else {
+            k.gemm(false, false, 0, filters, p, kk, w, 0, kk, col, co, p, y, yo, p, false);
         }
-        compute.kernels().gemm(false, false, 0, filters, p, kk, weight.value(), 0, kk, col, co, p, y, yo, p, withBias);
     }
 
     @Override

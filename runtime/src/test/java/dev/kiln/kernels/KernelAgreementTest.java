@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -104,6 +105,43 @@ class KernelAgreementTest {
                         }
                         assertArrayEquals(whole, split, what + " split trial " + trial);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Starting each row's sums from a value gives the bits of filling the row with it and
+     * accumulating, on the packed and unpacked paths, edge tiles included, whatever the row split.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "3,17,33", "17,33,3", "33,65,127", "65,127,513", "127,513,65", "64,576,288", "32,676,9"})
+    void gemmRowInitIsFillThenAccumulate(int m, int n, int k) {
+        Random r = new Random(7L * m + 3L * n + k);
+        float[] init = random(r, m);
+        for (Kernels kernels : new Kernels[] {scalar, vector}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    float[] a = random(r, m * k);
+                    float[] b = random(r, k * n);
+                    int lda = ta ? m : k;
+                    int ldb = tb ? k : n;
+                    String what = kernels.name() + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
+                    float[] expected = new float[m * n];
+                    for (int i = 0; i < m; i++) {
+                        Arrays.fill(expected, i * n, (i + 1) * n, init[i]);
+                    }
+                    kernels.gemm(ta, tb, 0, m, n, k, a, lda, b, ldb, expected, n, true);
+                    float[] whole = random(r, m * n);
+                    kernels.gemmRowInit(ta, tb, 0, m, n, k, a, 0, lda, b, 0, ldb, whole, 0, n, init);
+                    assertArrayEquals(expected, whole, what);
+                    float[] split = random(r, m * n);
+                    for (int from = 0; from < m; ) {
+                        int to = Math.min(m, from + 1 + r.nextInt(Math.max(1, m / 2)));
+                        kernels.gemmRowInit(ta, tb, from, to, n, k, a, 0, lda, b, 0, ldb, split, 0, n, init);
+                        from = to;
+                    }
+                    assertArrayEquals(expected, split, what + " split");
                 }
             }
         }

@@ -42,6 +42,10 @@ class WindowKernelAgreementTest {
         // overlapping, strided window without padding whose plane is not a whole number of vectors
         "8 24 24 2 2 2 2 0 0 0 0",
         "3 11 9 3 3 2 2 0 0 0 0",
+        // two-column windows at stride two (lane shuffles): taller windows, rows narrower and
+        // wider than a vector, an odd input width
+        "2 9 30 3 2 2 2 0 0 0 0",
+        "1 5 71 2 2 1 2 0 0 0 0",
     };
 
     @Test
