@@ -30,6 +30,8 @@ public final class VectorKernels implements Kernels {
     /** Ints with as many lanes as {@link #F}: the dropout hash and argmax indices that follow float masks. */
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+    /** The reference kernels, for channel tails narrower than a vector. */
+    private static final ScalarKernels SCALAR = new ScalarKernels();
 
     @Override
     public String name() {
@@ -456,7 +458,7 @@ public final class VectorKernels implements Kernels {
             v.mul(inv).intoArray(var, c);
         }
         if (c < cTo) {
-            new ScalarKernels().channelMeanVar(x, batch, channels, 1, c, cTo, mean, var);
+            SCALAR.channelMeanVar(x, batch, channels, 1, c, cTo, mean, var);
         }
     }
 
@@ -588,7 +590,7 @@ public final class VectorKernels implements Kernels {
             sx.mul(FloatVector.fromArray(F, invStd, c)).intoArray(sumDyXhat, c);
         }
         if (c < cTo) {
-            new ScalarKernels().channelGradSums(x, dy, batch, channels, 1, c, cTo, mean, invStd, sumDy, sumDyXhat);
+            SCALAR.channelGradSums(x, dy, batch, channels, 1, c, cTo, mean, invStd, sumDy, sumDyXhat);
         }
     }
 
@@ -924,23 +926,26 @@ public final class VectorKernels implements Kernels {
                         break;
                     }
                     IntVector at0 = twice.add(first);
-                    FloatVector best = null;
-                    IntVector at = at0;
-                    for (int ki = 0; ki < kh; ki++) {
-                        int r = xOff + first + ki * w;
-                        FloatVector lo = FloatVector.fromArray(F, x, r);
-                        FloatVector hi = FloatVector.fromArray(F, x, r + L);
-                        // single-vector shuffles and a blend: JDK 17's two-vector rearrange is slower
-                        FloatVector even = lo.rearrange(EVEN).blend(hi.rearrange(EVEN), HIGH);
-                        FloatVector odd = lo.rearrange(ODD).blend(hi.rearrange(ODD), HIGH);
-                        if (ki == 0) {
-                            best = even;
-                        } else {
-                            VectorMask<Float> gt = even.compare(VectorOperators.GT, best);
-                            best = best.blend(even, gt);
-                            at = at.blend(at0.add(ki * w), gt.cast(I));
-                        }
-                        VectorMask<Float> gt = odd.compare(VectorOperators.GT, best);
+                    // window row 0 outside the loop: a vector variable that starts as null is
+                    // boxed by C2 (9 MB of garbage per batch)
+                    int r = xOff + first;
+                    FloatVector lo = FloatVector.fromArray(F, x, r);
+                    FloatVector hi = FloatVector.fromArray(F, x, r + L);
+                    FloatVector best = evenLanes(lo, hi);
+                    FloatVector odd = oddLanes(lo, hi);
+                    VectorMask<Float> gt = odd.compare(VectorOperators.GT, best);
+                    best = best.blend(odd, gt);
+                    IntVector at = at0.blend(at0.add(1), gt.cast(I));
+                    for (int ki = 1; ki < kh; ki++) {
+                        r += w;
+                        lo = FloatVector.fromArray(F, x, r);
+                        hi = FloatVector.fromArray(F, x, r + L);
+                        FloatVector even = evenLanes(lo, hi);
+                        gt = even.compare(VectorOperators.GT, best);
+                        best = best.blend(even, gt);
+                        at = at.blend(at0.add(ki * w), gt.cast(I));
+                        odd = oddLanes(lo, hi);
+                        gt = odd.compare(VectorOperators.GT, best);
                         best = best.blend(odd, gt);
                         at = at.blend(at0.add(ki * w + 1), gt.cast(I));
                     }
@@ -955,6 +960,16 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /** The even lanes of {@code lo} then of {@code hi}: single-vector shuffles and a blend (JDK 17's two-vector rearrange is slower). */
+    private static FloatVector evenLanes(FloatVector lo, FloatVector hi) {
+        return lo.rearrange(EVEN).blend(hi.rearrange(EVEN), HIGH);
+    }
+
+    /** The odd lanes of {@code lo} then of {@code hi}. */
+    private static FloatVector oddLanes(FloatVector lo, FloatVector hi) {
+        return lo.rearrange(ODD).blend(hi.rearrange(ODD), HIGH);
     }
 
     /** Whether every window lies wholly inside the input (no padding is ever read). */

@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.Kernels;
+import dev.kiln.parallel.Parallel;
 
 /**
  * An element-wise activation: same shape in and out, one kernel forward and one backward. The
@@ -14,6 +15,11 @@ public abstract class Activation implements Layer {
     private float[] input;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The output gradient of the current backward call. */
+    private float[] dy;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody forwardBody = this::applyChunk;
+    private final Parallel.RangeBody backwardBody = this::deriveChunk;
 
     protected Activation(Compute compute, int[] shape) {
         this.compute = compute;
@@ -42,9 +48,8 @@ public abstract class Activation implements Layer {
             output = new float[n];
         }
         input = x;
-        float[] y = output;
-        compute.elementwise(n, (from, to) -> apply(compute.kernels(), x, y, from, to));
-        return y;
+        compute.elementwise(n, forwardBody);
+        return output;
     }
 
     @Override
@@ -53,10 +58,16 @@ public abstract class Activation implements Layer {
         if (gradIn.length < n) {
             gradIn = new float[n];
         }
-        float[] dx = gradIn;
-        float[] x = input;
-        float[] y = output;
-        compute.elementwise(n, (from, to) -> derive(compute.kernels(), x, y, dy, dx, from, to));
-        return dx;
+        this.dy = dy;
+        compute.elementwise(n, backwardBody);
+        return gradIn;
+    }
+
+    private void applyChunk(int from, int to) {
+        apply(compute.kernels(), input, output, from, to);
+    }
+
+    private void deriveChunk(int from, int to) {
+        derive(compute.kernels(), input, output, dy, gradIn, from, to);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.Window2d;
+import dev.kiln.parallel.Parallel;
 
 /**
  * Average pooling over each channel (ONNX {@code AveragePool} with {@code count_include_pad = 0}):
@@ -11,12 +12,22 @@ public final class AvgPool2d implements Layer {
 
     private final Compute compute;
     private final Window2d g;
+    private final int inSize;
+    private final int outSize;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The input of the current forward and the output gradient of the current backward. */
+    private float[] input;
+    private float[] dy;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody forwardBody = this::forwardSamples;
+    private final Parallel.RangeBody backwardBody = this::backwardSamples;
 
     public AvgPool2d(Compute compute, Window2d window) {
         this.compute = compute;
         this.g = window;
+        this.inSize = window.channels() * window.inPlane();
+        this.outSize = window.channels() * window.outPlane();
     }
 
     /** Input geometry, window, stride and padding. */
@@ -36,35 +47,35 @@ public final class AvgPool2d implements Layer {
 
     @Override
     public float[] forward(float[] x, int batch, boolean training) {
-        int inSize = g.channels() * g.inPlane();
-        int outSize = g.channels() * g.outPlane();
         if (output.length < batch * outSize) {
             output = new float[batch * outSize];
         }
-        float[] y = output;
+        input = x;
+        compute.parallel().forRange(batch, compute.parallel().grainFor(batch, 1), forwardBody);
+        return output;
+    }
+
+    private void forwardSamples(int from, int to) {
         var k = compute.kernels();
-        compute.parallel().forRange(batch, compute.parallel().grainFor(batch, 1), (from, to) -> {
-            for (int n = from; n < to; n++) {
-                k.avgPool(x, n * inSize, g, y, n * outSize);
-            }
-        });
-        return y;
+        for (int n = from; n < to; n++) {
+            k.avgPool(input, n * inSize, g, output, n * outSize);
+        }
     }
 
     @Override
     public float[] backward(float[] dy, int batch) {
-        int inSize = g.channels() * g.inPlane();
-        int outSize = g.channels() * g.outPlane();
         if (gradIn.length < batch * inSize) {
             gradIn = new float[batch * inSize];
         }
-        float[] dx = gradIn;
+        this.dy = dy;
+        compute.parallel().forRange(batch, compute.parallel().grainFor(batch, 1), backwardBody);
+        return gradIn;
+    }
+
+    private void backwardSamples(int from, int to) {
         var k = compute.kernels();
-        compute.parallel().forRange(batch, compute.parallel().grainFor(batch, 1), (from, to) -> {
-            for (int n = from; n < to; n++) {
-                k.avgPoolBackward(dy, n * outSize, g, dx, n * inSize);
-            }
-        });
-        return dx;
+        for (int n = from; n < to; n++) {
+            k.avgPoolBackward(dy, n * outSize, g, gradIn, n * inSize);
+        }
     }
 }

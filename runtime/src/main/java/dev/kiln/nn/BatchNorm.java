@@ -1,5 +1,7 @@
 package dev.kiln.nn;
 
+import dev.kiln.parallel.Parallel;
+
 import java.util.List;
 
 /**
@@ -41,6 +43,14 @@ public final class BatchNorm implements Layer {
     private float[] input;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The batch size and output gradient of the current call, read by the bodies below. */
+    private int batch;
+    private float[] dy;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody statisticsBody = this::statistics;
+    private final Parallel.RangeBody affineBody = this::affine;
+    private final Parallel.RangeBody gradSumsBody = this::gradSums;
+    private final Parallel.RangeBody inputGradBody = this::inputGradRows;
 
     /**
      * @param name      parameter name prefix, e.g. {@code layer1_batchNorm}
@@ -114,15 +124,14 @@ public final class BatchNorm implements Layer {
     @Override
     public float[] forward(float[] x, int batch, boolean training) {
         input = x;
+        this.batch = batch;
         lastTraining = training;
-        var k = compute.kernels();
         float[] g = gamma.value();
         float[] b = beta.value();
         if (training) {
             // Channels are independent reductions; a whole channel is always one call, so the
             // statistics do not depend on the thread count.
-            compute.parallel().forRange(channels, spatial == 1 ? 64 : 1,
-                    (from, to) -> k.channelMeanVar(x, batch, channels, spatial, from, to, mean, var));
+            compute.parallel().forRange(channels, spatial == 1 ? 64 : 1, statisticsBody);
             long m = (long) batch * spatial;
             float[] rm = runningMean.value();
             float[] rv = runningVar.value();
@@ -144,9 +153,16 @@ public final class BatchNorm implements Layer {
         if (output.length < batch * channels * spatial) {
             output = new float[batch * channels * spatial];
         }
-        float[] y = output;
-        compute.rows(batch, (from, to) -> k.channelAffine(x, y, channels, spatial, from, to, scale, shift));
-        return y;
+        compute.rows(batch, affineBody);
+        return output;
+    }
+
+    private void statistics(int from, int to) {
+        compute.kernels().channelMeanVar(input, batch, channels, spatial, from, to, mean, var);
+    }
+
+    private void affine(int from, int to) {
+        compute.kernels().channelAffine(input, output, channels, spatial, from, to, scale, shift);
     }
 
     /**
@@ -155,12 +171,11 @@ public final class BatchNorm implements Layer {
      */
     @Override
     public float[] backward(float[] dy, int batch) {
-        float[] x = input;
-        var k = compute.kernels();
+        this.dy = dy;
+        this.batch = batch;
         float[] dGamma = gamma.grad();
         float[] dBeta = beta.grad();
-        compute.parallel().forRange(channels, spatial == 1 ? 64 : 1,
-                (from, to) -> k.channelGradSums(x, dy, batch, channels, spatial, from, to, mean, invStd, dBeta, dGamma));
+        compute.parallel().forRange(channels, spatial == 1 ? 64 : 1, gradSumsBody);
         if (!inputGrad) {
             return null;
         }
@@ -174,10 +189,18 @@ public final class BatchNorm implements Layer {
         if (gradIn.length < n) {
             gradIn = new float[n];
         }
-        float[] dx = gradIn;
-        compute.rows(batch, (from, to) ->
-                k.batchNormBackward(x, dy, dx, channels, spatial, from, to, mean, invStd, scale, meanDy, meanDyXhat));
-        return dx;
+        compute.rows(batch, inputGradBody);
+        return gradIn;
+    }
+
+    private void gradSums(int from, int to) {
+        compute.kernels().channelGradSums(input, dy, batch, channels, spatial, from, to, mean, invStd,
+                beta.grad(), gamma.grad());
+    }
+
+    private void inputGradRows(int from, int to) {
+        compute.kernels().batchNormBackward(input, dy, gradIn, channels, spatial, from, to, mean, invStd, scale,
+                meanDy, meanDyXhat);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.Window2d;
+import dev.kiln.parallel.Parallel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,21 @@ public final class Conv2d implements Layer {
     private final float[] dwT;
     /** One im2col-sized buffer per work chunk (never shared between threads at once). */
     private final List<float[]> scratch = new ArrayList<>();
+
+    // The current call's arguments, read by the parallel bodies below; the bodies are made once
+    // so that a training step allocates nothing.
+    private int batch;
+    private boolean training;
+    private int grain;
+    private float[] dy;
+    private final Parallel.RangeBody forwardBody = this::forwardSamples;
+    private final Parallel.RangeBody unfoldBody = this::unfoldSamples;
+    private final Parallel.RangeBody weightGradDotBody = this::weightGradDotRows;
+    private final Parallel.RangeBody biasGradBody = this::biasGradFilters;
+    private final Parallel.RangeBody inputGradBody = this::inputGradSamples;
+    private final Parallel.RangeBody transposeBody = this::transposeSamples;
+    private final Parallel.RangeBody weightGradTBody = this::weightGradTRows;
+    private final Parallel.RangeBody copyWeightGradBody = this::copyWeightGradFilters;
 
     /**
      * @param name      parameter name prefix, e.g. {@code layer0_conv2d}
@@ -95,32 +111,41 @@ public final class Conv2d implements Layer {
     @Override
     public float[] forward(float[] x, int batch, boolean training) {
         input = x;
-        int inSize = g.channels() * g.inPlane();
-        int p = g.outPlane();
-        int outSize = filters * p;
-        int colSize = g.colRows() * p;
-        if (output.length < batch * outSize) {
-            output = new float[batch * outSize];
+        this.batch = batch;
+        this.training = training;
+        int colSize = g.colRows() * g.outPlane();
+        if (output.length < batch * outSize()) {
+            output = new float[batch * outSize()];
         }
         if (training && cols.length < batch * colSize) {
             cols = new float[batch * colSize];
         }
-        int grain = compute.parallel().grainFor(batch, 1);
+        grain = compute.parallel().grainFor(batch, 1);
         if (!training) {
             ensureScratch(batch, grain, colSize);
         }
-        float[] y = output;
-        var k = compute.kernels();
-        compute.parallel().forRange(batch, grain, (from, to) -> {
-            float[] col = training ? cols : scratch.get(from / grain);
-            for (int n = from; n < to; n++) {
-                int co = training ? n * colSize : 0;
-                k.im2col(x, n * inSize, g, col, co);
-                convolve(col, co, y, n * outSize);
-            }
-        });
+        compute.parallel().forRange(batch, grain, forwardBody);
         colsFresh = training;
-        return y;
+        return output;
+    }
+
+    private int inSize() {
+        return g.channels() * g.inPlane();
+    }
+
+    private int outSize() {
+        return filters * g.outPlane();
+    }
+
+    /** Samples {@code [from, to)}: unfold (into the batch's cols when training), then convolve. */
+    private void forwardSamples(int from, int to) {
+        int colSize = g.colRows() * g.outPlane();
+        float[] col = training ? cols : scratch.get(from / grain);
+        for (int n = from; n < to; n++) {
+            int co = training ? n * colSize : 0;
+            compute.kernels().im2col(input, n * inSize(), g, col, co);
+            convolve(col, co, output, n * outSize());
+        }
     }
 
     /** One sample: {@code y = W · col (+ b)}, each output's sum starting from its filter's bias. */
@@ -138,70 +163,79 @@ public final class Conv2d implements Layer {
 
     @Override
     public float[] backward(float[] dy, int batch) {
-        float[] x = input;
-        int inSize = g.channels() * g.inPlane();
-        int p = g.outPlane();
-        int outSize = filters * p;
-        int kk = g.colRows();
-        int colSize = kk * p;
-        var k = compute.kernels();
+        this.dy = dy;
+        this.batch = batch;
         var par = compute.parallel();
+        int colSize = g.colRows() * g.outPlane();
         if (!colsFresh) {
             // The last forward was not a training pass; unfold the batch again.
             if (cols.length < batch * colSize) {
                 cols = new float[batch * colSize];
             }
-            par.forRange(batch, par.grainFor(batch, 1), (from, to) -> {
-                for (int n = from; n < to; n++) {
-                    k.im2col(x, n * inSize, g, cols, n * colSize);
-                }
-            });
+            par.forRange(batch, par.grainFor(batch, 1), unfoldBody);
             colsFresh = true;
         }
-        float[] col = cols;
-        float[] dw = weight.grad();
         if (g.colRows() < TRANSPOSED_DW_MIN_K) {
             // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ as dot products: with few
             // rows of col (a first layer) transposing dY would cost more than the GEMM.
-            compute.rows(filters, (from, to) -> {
-                for (int n = 0; n < batch; n++) {
-                    k.gemm(false, true, from, to, kk, p, dy, n * outSize, p, col, n * colSize, p, dw, 0, kk, n > 0);
-                }
-            });
+            compute.rows(filters, weightGradDotBody);
         } else {
-            weightGradTransposed(dy, batch, col);
+            weightGradTransposed();
         }
         if (bias != null) {
-            float[] db = bias.grad();
-            par.forRange(filters, par.grainFor(filters, 1), (from, to) -> {
-                for (int f = from; f < to; f++) {
-                    float s = 0f;
-                    for (int n = 0; n < batch; n++) {
-                        s += k.sum(dy, n * outSize + f * p, n * outSize + (f + 1) * p);
-                    }
-                    db[f] = s;
-                }
-            });
+            par.forRange(filters, par.grainFor(filters, 1), biasGradBody);
         }
         if (!inputGrad) {
             return null;
         }
-        if (gradIn.length < batch * inSize) {
-            gradIn = new float[batch * inSize];
+        if (gradIn.length < batch * inSize()) {
+            gradIn = new float[batch * inSize()];
         }
-        float[] dx = gradIn;
-        float[] w = weight.value();
-        int grain = par.grainFor(batch, 1);
+        grain = par.grainFor(batch, 1);
         ensureScratch(batch, grain, colSize);
-        // dcol[K][P] = Wᵀ · dY_n, then folded back onto the input positions it came from.
-        par.forRange(batch, grain, (from, to) -> {
-            float[] dcol = scratch.get(from / grain);
-            for (int n = from; n < to; n++) {
-                k.gemm(true, false, 0, kk, p, filters, w, 0, kk, dy, n * outSize, p, dcol, 0, p, false);
-                k.col2im(dcol, 0, g, dx, n * inSize);
+        par.forRange(batch, grain, inputGradBody);
+        return gradIn;
+    }
+
+    private void unfoldSamples(int from, int to) {
+        int colSize = g.colRows() * g.outPlane();
+        for (int n = from; n < to; n++) {
+            compute.kernels().im2col(input, n * inSize(), g, cols, n * colSize);
+        }
+    }
+
+    /** Rows {@code [from, to)} of dW as dot products against col, summed over the samples in order. */
+    private void weightGradDotRows(int from, int to) {
+        int p = g.outPlane();
+        int kk = g.colRows();
+        for (int n = 0; n < batch; n++) {
+            compute.kernels().gemm(false, true, from, to, kk, p, dy, n * outSize(), p, cols, n * kk * p, p,
+                    weight.grad(), 0, kk, n > 0);
+        }
+    }
+
+    private void biasGradFilters(int from, int to) {
+        int p = g.outPlane();
+        float[] db = bias.grad();
+        for (int f = from; f < to; f++) {
+            float s = 0f;
+            for (int n = 0; n < batch; n++) {
+                s += compute.kernels().sum(dy, n * outSize() + f * p, n * outSize() + (f + 1) * p);
             }
-        });
-        return dx;
+            db[f] = s;
+        }
+    }
+
+    /** dcol[K][P] = Wᵀ · dY_n, then folded back onto the input positions it came from. */
+    private void inputGradSamples(int from, int to) {
+        int p = g.outPlane();
+        int kk = g.colRows();
+        var k = compute.kernels();
+        float[] dcol = scratch.get(from / grain);
+        for (int n = from; n < to; n++) {
+            k.gemm(true, false, 0, kk, p, filters, weight.value(), 0, kk, dy, n * outSize(), p, dcol, 0, p, false);
+            k.col2im(dcol, 0, g, gradIn, n * inSize());
+        }
     }
 
     /**
@@ -211,37 +245,39 @@ public final class Conv2d implements Layer {
      * over the K rows reads only those rows of every col_n. Split over outputs only, summed over
      * samples in order.
      */
-    private void weightGradTransposed(float[] dy, int batch, float[] col) {
+    private void weightGradTransposed() {
+        var par = compute.parallel();
+        if (dyT.length < batch * outSize()) {
+            dyT = new float[batch * outSize()];
+        }
+        par.forRange(batch, par.grainFor(batch, 1), transposeBody);
+        compute.rows(g.colRows(), weightGradTBody);
+        par.forRange(filters, par.grainFor(filters, 1), copyWeightGradBody);
+    }
+
+    private void transposeSamples(int from, int to) {
+        for (int n = from; n < to; n++) {
+            transpose(dy, n * outSize(), filters, g.outPlane(), dyT, n * outSize());
+        }
+    }
+
+    private void weightGradTRows(int from, int to) {
         int p = g.outPlane();
         int kk = g.colRows();
-        int outSize = filters * p;
-        int colSize = kk * p;
-        var k = compute.kernels();
-        var par = compute.parallel();
-        if (dyT.length < batch * outSize) {
-            dyT = new float[batch * outSize];
+        for (int n = 0; n < batch; n++) {
+            compute.kernels().gemm(false, false, from, to, filters, p, cols, n * kk * p, p, dyT, n * outSize(), filters,
+                    dwT, 0, filters, n > 0);
         }
-        float[] dyt = dyT;
-        par.forRange(batch, par.grainFor(batch, 1), (from, to) -> {
-            for (int n = from; n < to; n++) {
-                transpose(dy, n * outSize, filters, p, dyt, n * outSize);
-            }
-        });
-        float[] dwt = dwT;
-        compute.rows(kk, (from, to) -> {
-            for (int n = 0; n < batch; n++) {
-                k.gemm(false, false, from, to, filters, p, col, n * colSize, p, dyt, n * outSize, filters, dwt, 0,
-                        filters, n > 0);
-            }
-        });
+    }
+
+    private void copyWeightGradFilters(int from, int to) {
+        int kk = g.colRows();
         float[] dw = weight.grad();
-        par.forRange(filters, par.grainFor(filters, 1), (from, to) -> {
-            for (int f = from; f < to; f++) {
-                for (int r = 0; r < kk; r++) {
-                    dw[f * kk + r] = dwt[r * filters + f];
-                }
+        for (int f = from; f < to; f++) {
+            for (int r = 0; r < kk; r++) {
+                dw[f * kk + r] = dwT[r * filters + f];
             }
-        });
+        }
     }
 
     /** {@code dst[j][i] = src[i][j]} for a {@code rows × cols} matrix at the given offsets. */

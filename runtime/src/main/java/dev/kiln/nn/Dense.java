@@ -1,5 +1,7 @@
 package dev.kiln.nn;
 
+import dev.kiln.parallel.Parallel;
+
 import java.util.List;
 
 /**
@@ -18,6 +20,14 @@ public final class Dense implements Layer {
     private float[] input;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The batch size and output gradient of the current call, read by the bodies below. */
+    private int batch;
+    private float[] dy;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody forwardBody = this::forwardRows;
+    private final Parallel.RangeBody weightGradBody = this::weightGradRows;
+    private final Parallel.RangeBody biasGradBody = this::biasGradColumns;
+    private final Parallel.RangeBody inputGradBody = this::inputGradRows;
 
     /**
      * @param name      parameter name prefix, e.g. {@code dense0}
@@ -64,40 +74,49 @@ public final class Dense implements Layer {
     @Override
     public float[] forward(float[] x, int batch, boolean training) {
         input = x;
+        this.batch = batch;
         if (output.length < batch * out) {
             output = new float[batch * out];
         }
-        float[] y = output;
-        float[] w = weight.value();
-        float[] b = bias.value();
+        compute.gemmRows(batch, forwardBody);
+        return output;
+    }
+
+    /** {@code y = x·W + b} for rows {@code [from, to)} of the batch. */
+    private void forwardRows(int from, int to) {
         var k = compute.kernels();
-        compute.gemmRows(batch, (from, to) -> {
-            k.gemm(false, false, from, to, out, in, x, in, w, out, y, out, false);
-            k.addRowVector(y, from, to, out, b);
-        });
-        return y;
+        k.gemm(false, false, from, to, out, in, input, in, weight.value(), out, output, out, false);
+        k.addRowVector(output, from, to, out, bias.value());
     }
 
     @Override
     public float[] backward(float[] dy, int batch) {
-        float[] x = input;
-        var k = compute.kernels();
+        this.dy = dy;
+        this.batch = batch;
         // dW = xᵀ·dy : split over the rows of dW (input features), reduction over the batch stays whole
-        float[] dw = weight.grad();
-        compute.gemmRows(in, (from, to) -> k.gemm(true, false, from, to, out, batch, x, in, dy, out, dw, out, false));
-        float[] db = bias.grad();
-        compute.parallel().forRange(out, 64, (from, to) -> k.sumColumns(dy, batch, out, from, to, db));
+        compute.gemmRows(in, weightGradBody);
+        compute.parallel().forRange(out, 64, biasGradBody);
         if (!inputGrad) {
             return null;
         }
         if (gradIn.length < batch * in) {
             gradIn = new float[batch * in];
         }
-        float[] dx = gradIn;
-        float[] w = weight.value();
-        // dx = dy·Wᵀ : W is [in][out], so row j of W is column j of Wᵀ, contiguous over the reduction
-        compute.gemmRows(batch, (from, to) -> k.gemm(false, true, from, to, in, out, dy, out, w, out, dx, in, false));
-        return dx;
+        compute.gemmRows(batch, inputGradBody);
+        return gradIn;
+    }
+
+    private void weightGradRows(int from, int to) {
+        compute.kernels().gemm(true, false, from, to, out, batch, input, in, dy, out, weight.grad(), out, false);
+    }
+
+    private void biasGradColumns(int from, int to) {
+        compute.kernels().sumColumns(dy, batch, out, from, to, bias.grad());
+    }
+
+    /** dx = dy·Wᵀ : W is [in][out], so row j of W is column j of Wᵀ, contiguous over the reduction. */
+    private void inputGradRows(int from, int to) {
+        compute.kernels().gemm(false, true, from, to, in, out, dy, out, weight.value(), out, gradIn, in, false);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.MaskHash;
+import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 
@@ -33,6 +34,17 @@ public final class DropConnect implements Layer {
     private float[] masked = new float[0];
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The weights the current call uses (masked or not), its batch size and output gradient. */
+    private float[] wUsed;
+    private int batch;
+    private float[] dy;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody maskWeightsBody = this::maskWeights;
+    private final Parallel.RangeBody forwardBody = this::forwardRows;
+    private final Parallel.RangeBody weightGradBody = this::weightGradRows;
+    private final Parallel.RangeBody maskWeightGradBody = this::maskWeightGrad;
+    private final Parallel.RangeBody biasGradBody = this::biasGradColumns;
+    private final Parallel.RangeBody inputGradBody = this::inputGradRows;
 
     /**
      * @param name      parameter name prefix, e.g. {@code layer3_dropConnect}
@@ -96,32 +108,33 @@ public final class DropConnect implements Layer {
     @Override
     public float[] forward(float[] x, int batch, boolean training) {
         input = x;
+        this.batch = batch;
         lastMasked = training && threshold > 0;
-        float[] wUsed = weight.value();
+        wUsed = weight.value();
         if (lastMasked) {
             int n = in * out;
             if (masked.length < n) {
                 masked = new float[n];
             }
-            float[] w = wUsed;
-            float[] wm = masked;
-            long key = MaskHash.key(seed, index, step);
-            lastKey = key;
-            compute.elementwise(n, (from, to) -> compute.kernels().dropout(key, threshold, scale, w, wm, from, to));
-            wUsed = wm;
+            lastKey = MaskHash.key(seed, index, step);
+            compute.elementwise(n, maskWeightsBody);
+            wUsed = masked;
         }
         if (output.length < batch * out) {
             output = new float[batch * out];
         }
-        float[] y = output;
-        float[] wFinal = wUsed;
-        float[] b = bias.value();
+        compute.gemmRows(batch, forwardBody);
+        return output;
+    }
+
+    private void maskWeights(int from, int to) {
+        compute.kernels().dropout(lastKey, threshold, scale, weight.value(), masked, from, to);
+    }
+
+    private void forwardRows(int from, int to) {
         var k = compute.kernels();
-        compute.gemmRows(batch, (from, to) -> {
-            k.gemm(false, false, from, to, out, in, x, in, wFinal, out, y, out, false);
-            k.addRowVector(y, from, to, out, b);
-        });
-        return y;
+        k.gemm(false, false, from, to, out, in, input, in, wUsed, out, output, out, false);
+        k.addRowVector(output, from, to, out, bias.value());
     }
 
     /**
@@ -131,26 +144,39 @@ public final class DropConnect implements Layer {
      */
     @Override
     public float[] backward(float[] dy, int batch) {
-        float[] x = input;
-        var k = compute.kernels();
-        float[] dw = weight.grad();
-        compute.gemmRows(in, (from, to) -> k.gemm(true, false, from, to, out, batch, x, in, dy, out, dw, out, false));
+        this.dy = dy;
+        this.batch = batch;
+        compute.gemmRows(in, weightGradBody);
         if (lastMasked) {
-            long key = lastKey;
-            compute.elementwise(in * out, (from, to) -> k.dropout(key, threshold, scale, dw, dw, from, to));
+            compute.elementwise(in * out, maskWeightGradBody);
         }
-        float[] db = bias.grad();
-        compute.parallel().forRange(out, 64, (from, to) -> k.sumColumns(dy, batch, out, from, to, db));
+        compute.parallel().forRange(out, 64, biasGradBody);
         if (!inputGrad) {
             return null;
         }
         if (gradIn.length < batch * in) {
             gradIn = new float[batch * in];
         }
-        float[] dx = gradIn;
-        float[] w = lastMasked ? masked : weight.value();
-        compute.gemmRows(batch, (from, to) -> k.gemm(false, true, from, to, in, out, dy, out, w, out, dx, in, false));
-        return dx;
+        wUsed = lastMasked ? masked : weight.value();
+        compute.gemmRows(batch, inputGradBody);
+        return gradIn;
+    }
+
+    private void weightGradRows(int from, int to) {
+        compute.kernels().gemm(true, false, from, to, out, batch, input, in, dy, out, weight.grad(), out, false);
+    }
+
+    private void maskWeightGrad(int from, int to) {
+        float[] dw = weight.grad();
+        compute.kernels().dropout(lastKey, threshold, scale, dw, dw, from, to);
+    }
+
+    private void biasGradColumns(int from, int to) {
+        compute.kernels().sumColumns(dy, batch, out, from, to, bias.grad());
+    }
+
+    private void inputGradRows(int from, int to) {
+        compute.kernels().gemm(false, true, from, to, in, out, dy, out, wUsed, out, gradIn, in, false);
     }
 
     @Override

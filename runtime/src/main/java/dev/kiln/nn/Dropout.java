@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.MaskHash;
+import dev.kiln.parallel.Parallel;
 
 /**
  * Inverted dropout: while training, each element is zeroed with probability {@code rate} and the
@@ -25,6 +26,11 @@ public final class Dropout implements Layer {
     private boolean lastTraining;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** What the current call masks ({@code x} forward, {@code dy} backward) and where it writes. */
+    private float[] maskIn;
+    private float[] maskOut;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody maskBody = this::maskChunk;
 
     /**
      * @param rate  drop probability in {@code [0, 1)}
@@ -78,11 +84,9 @@ public final class Dropout implements Layer {
         if (output.length < n) {
             output = new float[n];
         }
-        float[] y = output;
-        long key = MaskHash.key(seed, index, step);
-        lastKey = key;
-        compute.elementwise(n, (from, to) -> compute.kernels().dropout(key, threshold, scale, x, y, from, to));
-        return y;
+        lastKey = MaskHash.key(seed, index, step);
+        mask(x, output, n);
+        return output;
     }
 
     /** The gradient goes through the kept elements, with the same scale. */
@@ -95,9 +99,18 @@ public final class Dropout implements Layer {
         if (gradIn.length < n) {
             gradIn = new float[n];
         }
-        float[] dx = gradIn;
-        long key = lastKey;
-        compute.elementwise(n, (from, to) -> compute.kernels().dropout(key, threshold, scale, dy, dx, from, to));
-        return dx;
+        mask(dy, gradIn, n);
+        return gradIn;
+    }
+
+    /** {@code out = in · mask(lastKey) · scale} over {@code [0, n)}. */
+    private void mask(float[] in, float[] out, int n) {
+        maskIn = in;
+        maskOut = out;
+        compute.elementwise(n, maskBody);
+    }
+
+    private void maskChunk(int from, int to) {
+        compute.kernels().dropout(lastKey, threshold, scale, maskIn, maskOut, from, to);
     }
 }

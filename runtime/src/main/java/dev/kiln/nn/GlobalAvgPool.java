@@ -1,5 +1,7 @@
 package dev.kiln.nn;
 
+import dev.kiln.parallel.Parallel;
+
 /**
  * The mean of each channel over its whole plane (ONNX {@code GlobalAveragePool}):
  * {@code [C][H][W]} → {@code [C][1][1]}.
@@ -11,6 +13,12 @@ public final class GlobalAvgPool implements Layer {
     private final int plane;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The input of the current forward and the output gradient of the current backward. */
+    private float[] input;
+    private float[] dy;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody forwardBody = this::forwardRows;
+    private final Parallel.RangeBody backwardBody = this::backwardRows;
 
     /** @param inputShape {@code {C, H, W}} */
     public GlobalAvgPool(Compute compute, int[] inputShape) {
@@ -37,16 +45,18 @@ public final class GlobalAvgPool implements Layer {
         if (output.length < batch * channels) {
             output = new float[batch * channels];
         }
-        float[] y = output;
+        input = x;
+        // Each output is one whole plane's sum, never split: the same bits at any thread count.
+        compute.rows(batch * channels, forwardBody);
+        return output;
+    }
+
+    private void forwardRows(int from, int to) {
         var k = compute.kernels();
         float count = plane;
-        // Each output is one whole plane's sum, never split: the same bits at any thread count.
-        compute.rows(batch * channels, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                y[r] = k.sum(x, r * plane, (r + 1) * plane) / count;
-            }
-        });
-        return y;
+        for (int r = from; r < to; r++) {
+            output[r] = k.sum(input, r * plane, (r + 1) * plane) / count;
+        }
     }
 
     @Override
@@ -54,13 +64,15 @@ public final class GlobalAvgPool implements Layer {
         if (gradIn.length < batch * channels * plane) {
             gradIn = new float[batch * channels * plane];
         }
-        float[] dx = gradIn;
+        this.dy = dy;
+        compute.rows(batch * channels, backwardBody);
+        return gradIn;
+    }
+
+    private void backwardRows(int from, int to) {
         float count = plane;
-        compute.rows(batch * channels, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                java.util.Arrays.fill(dx, r * plane, (r + 1) * plane, dy[r] / count);
-            }
-        });
-        return dx;
+        for (int r = from; r < to; r++) {
+            java.util.Arrays.fill(gradIn, r * plane, (r + 1) * plane, dy[r] / count);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.nn;
 
+import dev.kiln.parallel.Parallel;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.SpecException;
 
@@ -19,7 +20,13 @@ public final class Network {
     private final float shift;
     private final List<Layer> layers;
     private final int classes;
+    private final int inputSize;
     private float[] input = new float[0];
+    /** {@link #loadInput}'s arguments, for {@link #loadRows} (a body built once, not per batch). */
+    private byte[] loadPixels;
+    private int[] loadOrder;
+    private int loadStart;
+    private final Parallel.RangeBody loadBody = this::loadRows;
 
     private Network(Compute compute, int[] inputShape, float scale, float shift, List<Layer> layers) {
         this.compute = compute;
@@ -28,6 +35,7 @@ public final class Network {
         this.shift = shift;
         this.layers = List.copyOf(layers);
         this.classes = Layer.size(layers.get(layers.size() - 1).outputShape());
+        this.inputSize = Layer.size(inputShape);
     }
 
     /**
@@ -72,7 +80,7 @@ public final class Network {
     }
 
     public int inputSize() {
-        return Layer.size(inputShape);
+        return inputSize;
     }
 
     public int classes() {
@@ -109,8 +117,8 @@ public final class Network {
 
     /** Passes the training step to every layer ({@link Layer#setStep}); call before each training batch. */
     public void setStep(long step) {
-        for (Layer l : layers) {
-            l.setStep(step);
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).setStep(step);
         }
     }
 
@@ -119,18 +127,29 @@ public final class Network {
      * {@code order} is null) into the network's input buffer.
      */
     public float[] loadInput(byte[] pixels, int[] order, int start, int count) {
-        int n = inputSize();
+        int n = inputSize;
         if (input.length < count * n) {
             input = new float[count * n];
         }
-        float[] x = input;
-        compute.parallel().forRange(count, 8, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int img = order == null ? start + r : order[start + r];
-                compute.kernels().normalize(pixels, img * n, x, r * n, n, scale, shift);
-            }
-        });
-        return x;
+        loadPixels = pixels;
+        loadOrder = order;
+        loadStart = start;
+        try {
+            compute.parallel().forRange(count, 8, loadBody);
+        } finally {
+            // the dataset is not the network's to keep alive
+            loadPixels = null;
+            loadOrder = null;
+        }
+        return input;
+    }
+
+    private void loadRows(int from, int to) {
+        int n = inputSize;
+        for (int r = from; r < to; r++) {
+            int img = loadOrder == null ? loadStart + r : loadOrder[loadStart + r];
+            compute.kernels().normalize(loadPixels, img * n, input, r * n, n, scale, shift);
+        }
     }
 
     /** Forward through every layer but the final softmax: the logits. */

@@ -1,5 +1,7 @@
 package dev.kiln.nn;
 
+import dev.kiln.parallel.Parallel;
+
 /**
  * Softmax over the features of each sample, computed stably (max subtracted first). When it is
  * the last layer and the loss is cross-entropy, the {@link Network} skips it in training and
@@ -12,6 +14,12 @@ public final class Softmax implements Layer {
     private final int features;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The input of the current forward and the output gradient of the current backward. */
+    private float[] input;
+    private float[] dy;
+    // Built once: a lambda capturing the call's arrays would be a new object every batch.
+    private final Parallel.RangeBody forwardBody = this::forwardRows;
+    private final Parallel.RangeBody backwardBody = this::backwardRows;
 
     public Softmax(Compute compute, int[] shape) {
         this.compute = compute;
@@ -34,13 +42,15 @@ public final class Softmax implements Layer {
         if (output.length < batch * features) {
             output = new float[batch * features];
         }
-        float[] y = output;
-        compute.parallel().forRange(batch, 16, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                softmaxRow(x, y, r * features, features);
-            }
-        });
-        return y;
+        input = x;
+        compute.parallel().forRange(batch, 16, forwardBody);
+        return output;
+    }
+
+    private void forwardRows(int from, int to) {
+        for (int r = from; r < to; r++) {
+            softmaxRow(input, output, r * features, features);
+        }
     }
 
     /** Stable softmax of {@code x[off, off+n)} into {@code y}. */
@@ -66,20 +76,23 @@ public final class Softmax implements Layer {
         if (gradIn.length < batch * features) {
             gradIn = new float[batch * features];
         }
+        this.dy = dy;
+        compute.parallel().forRange(batch, 16, backwardBody);
+        return gradIn;
+    }
+
+    private void backwardRows(int from, int to) {
         float[] y = output;
         float[] dx = gradIn;
-        compute.parallel().forRange(batch, 16, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int o = r * features;
-                float dot = 0f;
-                for (int j = 0; j < features; j++) {
-                    dot += dy[o + j] * y[o + j];
-                }
-                for (int j = 0; j < features; j++) {
-                    dx[o + j] = y[o + j] * (dy[o + j] - dot);
-                }
+        for (int r = from; r < to; r++) {
+            int o = r * features;
+            float dot = 0f;
+            for (int j = 0; j < features; j++) {
+                dot += dy[o + j] * y[o + j];
             }
-        });
-        return dx;
+            for (int j = 0; j < features; j++) {
+                dx[o + j] = y[o + j] * (dy[o + j] - dot);
+            }
+        }
     }
 }

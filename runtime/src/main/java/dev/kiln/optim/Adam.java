@@ -2,6 +2,7 @@ package dev.kiln.optim;
 
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Parameter;
+import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 
@@ -19,6 +20,10 @@ public final class Adam implements Optimizer {
     private final double eps;
     private final float[][] m;
     private final float[][] v;
+    /** One update body per parameter, built once; they read the step's constants below. */
+    private final Parallel.RangeBody[] updates;
+    private float lrT;
+    private float epsT;
     private long t;
 
     public Adam(List<Parameter> params, Compute compute, double lr, double beta1, double beta2, double eps) {
@@ -34,6 +39,16 @@ public final class Adam implements Optimizer {
             m[i] = new float[params.get(i).size()];
             v[i] = new float[params.get(i).size()];
         }
+        this.updates = new Parallel.RangeBody[params.size()];
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        for (int i = 0; i < updates.length; i++) {
+            Parameter p = this.params.get(i);
+            float[] mi = m[i];
+            float[] vi = v[i];
+            updates[i] = (from, to) -> compute.kernels().adam(p.value(), p.grad(), mi, vi, from, to, b1, b2,
+                    this.lrT, this.epsT);
+        }
     }
 
     @Override
@@ -41,16 +56,10 @@ public final class Adam implements Optimizer {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
-        float lrT = (float) (lr * Math.sqrt(bc2) / bc1);
-        float epsT = (float) (eps * Math.sqrt(bc2));
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            float[] mi = m[i];
-            float[] vi = v[i];
-            compute.elementwise(p.size(), (from, to) ->
-                    compute.kernels().adam(p.value(), p.grad(), mi, vi, from, to, b1, b2, lrT, epsT));
+        lrT = (float) (lr * Math.sqrt(bc2) / bc1);
+        epsT = (float) (eps * Math.sqrt(bc2));
+        for (int i = 0; i < updates.length; i++) {
+            compute.elementwise(params.get(i).size(), updates[i]);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.optim;
 
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Parameter;
+import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 
@@ -13,6 +14,8 @@ public final class Sgd implements Optimizer {
     private float lr;
     private final float momentum;
     private final float[][] velocity;
+    /** One update body per parameter, built once (they read {@link #lr} when they run). */
+    private final Parallel.RangeBody[] updates;
     private long steps;
 
     public Sgd(List<Parameter> params, Compute compute, double lr, double momentum) {
@@ -24,16 +27,19 @@ public final class Sgd implements Optimizer {
         for (int i = 0; i < params.size(); i++) {
             velocity[i] = new float[params.get(i).size()];
         }
+        this.updates = new Parallel.RangeBody[params.size()];
+        for (int i = 0; i < updates.length; i++) {
+            Parameter p = this.params.get(i);
+            float[] vel = velocity[i];
+            updates[i] = (from, to) -> compute.kernels().sgd(p.value(), p.grad(), vel, from, to, this.lr, this.momentum);
+        }
     }
 
     @Override
     public void step() {
         steps++;
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            float[] vel = velocity[i];
-            compute.elementwise(p.size(), (from, to) ->
-                    compute.kernels().sgd(p.value(), p.grad(), vel, from, to, lr, momentum));
+        for (int i = 0; i < updates.length; i++) {
+            compute.elementwise(params.get(i).size(), updates[i]);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.kiln.parallel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -10,6 +12,12 @@ import java.util.concurrent.locks.LockSupport;
  * worker that has not woken up yet. Waiting threads park instead of spinning. Because a chunk's
  * result never depends on which thread computes it, results are bit-identical for every thread
  * count.
+ *
+ * <p>A {@link #forRange} call allocates nothing: the pool has one job slot, reused by every call.
+ * Each call gets a new generation number, and a chunk is claimed by a compare-and-set on a
+ * counter that carries the generation, so a late worker still holding an older job can never
+ * claim (or run) a chunk of a newer one. A call made while the slot is in use (from inside a
+ * body, or from a second thread) runs its chunks on its own thread, in order.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -19,50 +27,26 @@ public final class Parallel implements AutoCloseable {
         void run(int from, int to);
     }
 
-    /** One {@link #forRange} call: its own counters, so a late worker can never touch a newer job. */
-    private static final class Job {
-        final RangeBody body;
-        final int n;
-        final int grain;
-        final int chunks;
-        final Thread caller;
-        final AtomicInteger next = new AtomicInteger();
-        final AtomicInteger done = new AtomicInteger();
-        volatile Throwable failure;
-
-        Job(RangeBody body, int n, int grain, Thread caller) {
-            this.body = body;
-            this.n = n;
-            this.grain = grain;
-            this.chunks = (n + grain - 1) / grain;
-            this.caller = caller;
-        }
-
-        /** Claims and runs chunks until none are left; after a failure, claims without running. */
-        void work() {
-            int c;
-            while ((c = next.getAndIncrement()) < chunks) {
-                try {
-                    if (failure == null) {
-                        int from = c * grain;
-                        body.run(from, Math.min(n, from + grain));
-                    }
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    if (done.incrementAndGet() == chunks) {
-                        LockSupport.unpark(caller);
-                    }
-                }
-            }
-        }
-    }
-
     private final int threads;
     private final Object lock = new Object();
     private boolean closed;
-    private Job current;
+    /** Incremented (under {@link #lock}) for every job posted to the workers. */
     private long generation;
+
+    // The posted job: written by its caller under the lock, read by workers under the lock.
+    private RangeBody body;
+    private int n;
+    private int grain;
+    private int chunks;
+    private Thread caller;
+
+    /** The job's generation (high 32 bits) and its next unclaimed chunk (low 32 bits). */
+    private final AtomicLong next = new AtomicLong();
+    /** Chunks of the current job finished (run, or skipped after a failure). */
+    private final AtomicInteger done = new AtomicInteger();
+    private volatile Throwable failure;
+    /** Held by the call that owns the job slot. */
+    private final AtomicBoolean busy = new AtomicBoolean();
 
     /**
      * @param threads total number of threads that compute, including the calling thread; at least 1
@@ -98,25 +82,75 @@ public final class Parallel implements AutoCloseable {
             body.run(0, n);
             return;
         }
-        Job job = new Job(body, n, grain, Thread.currentThread());
-        synchronized (lock) {
-            current = job;
-            generation++;
-            lock.notifyAll();
-        }
-        job.work();
-        while (job.done.get() < job.chunks) {
-            LockSupport.park(this);
-        }
-        Throwable f = job.failure;
-        if (f != null) {
-            if (f instanceof RuntimeException re) {
-                throw re;
+        if (!busy.compareAndSet(false, true)) {
+            // nested in a body, or a second caller: the slot is taken, so this thread does it all
+            for (int from = 0; from < n; from += grain) {
+                body.run(from, Math.min(n, from + grain));
             }
-            if (f instanceof Error e) {
-                throw e;
+            return;
+        }
+        try {
+            int chunks = (n + grain - 1) / grain;
+            Thread me = Thread.currentThread();
+            int gen;
+            synchronized (lock) {
+                gen = (int) ++generation;
+                this.body = body;
+                this.n = n;
+                this.grain = grain;
+                this.chunks = chunks;
+                this.caller = me;
+                failure = null;
+                done.set(0);
+                next.set((long) gen << 32);
+                lock.notifyAll();
             }
-            throw new IllegalStateException(f);
+            work(gen, body, n, grain, chunks, me);
+            while (done.get() < chunks) {
+                LockSupport.park(this);
+            }
+            Throwable f = failure;
+            if (f != null) {
+                failure = null;
+                if (f instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (f instanceof Error e) {
+                    throw e;
+                }
+                throw new IllegalStateException(f);
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /**
+     * Claims and runs chunks of job {@code gen} until none are left or a newer job replaced it;
+     * after a failure, claims without running.
+     */
+    private void work(int gen, RangeBody body, int n, int grain, int chunks, Thread caller) {
+        while (true) {
+            long v = next.get();
+            int c = (int) v;
+            if ((int) (v >>> 32) != gen || c >= chunks) {
+                return;
+            }
+            if (!next.compareAndSet(v, v + 1)) {
+                continue;
+            }
+            try {
+                if (failure == null) {
+                    int from = c * grain;
+                    body.run(from, Math.min(n, from + grain));
+                }
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                if (done.incrementAndGet() == chunks) {
+                    LockSupport.unpark(caller);
+                }
+            }
         }
     }
 
@@ -128,7 +162,12 @@ public final class Parallel implements AutoCloseable {
     private void workerLoop() {
         long seen = 0;
         while (true) {
-            Job job;
+            int gen;
+            RangeBody b;
+            int jobN;
+            int jobGrain;
+            int jobChunks;
+            Thread jobCaller;
             synchronized (lock) {
                 while (!closed && generation == seen) {
                     try {
@@ -141,9 +180,14 @@ public final class Parallel implements AutoCloseable {
                     return;
                 }
                 seen = generation;
-                job = current;
+                gen = (int) seen;
+                b = body;
+                jobN = n;
+                jobGrain = grain;
+                jobChunks = chunks;
+                jobCaller = caller;
             }
-            job.work();
+            work(gen, b, jobN, jobGrain, jobChunks, jobCaller);
         }
     }
 

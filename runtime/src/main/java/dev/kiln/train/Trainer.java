@@ -6,6 +6,7 @@ import dev.kiln.nn.Parameter;
 import dev.kiln.nn.SoftmaxCrossEntropy;
 import dev.kiln.optim.Optimizer;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -21,6 +22,10 @@ public final class Trainer {
     private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     private final int[] batchLabels;
     private final float[] gradLogits;
+    /** The parameters, listed once for {@link #checkWeights}. */
+    private final List<Parameter> parameters;
+    /** The visiting order of the current epoch, reused while the training set keeps its size. */
+    private int[] epochOrder = new int[0];
 
     public Trainer(Network net, Optimizer optimizer, int batchSize, long seed) {
         this.net = net;
@@ -29,11 +34,18 @@ public final class Trainer {
         this.seed = seed;
         this.batchLabels = new int[batchSize];
         this.gradLogits = new float[batchSize * net.classes()];
+        this.parameters = net.parameters();
     }
 
     /** The visiting order of epoch {@code epoch} (1-based): a seeded Fisher–Yates shuffle. */
     public int[] order(int count, int epoch) {
         int[] order = new int[count];
+        shuffle(order, count, epoch);
+        return order;
+    }
+
+    /** Fills {@code order[0, count)} with {@link #order(int, int)}. */
+    private void shuffle(int[] order, int count, int epoch) {
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
@@ -44,7 +56,6 @@ public final class Trainer {
             order[i] = order[j];
             order[j] = t;
         }
-        return order;
     }
 
     /**
@@ -63,7 +74,11 @@ public final class Trainer {
      * @throws DivergenceException as soon as a batch loss is not finite
      */
     public double trainEpoch(ImageSet train, int epoch, EpochProgress progress) {
-        int[] order = order(train.count(), epoch);
+        if (epochOrder.length != train.count()) {
+            epochOrder = new int[train.count()];
+        }
+        int[] order = epochOrder;
+        shuffle(order, train.count(), epoch);
         int classes = net.classes();
         double lossSum = 0;
         int batches = 0;
@@ -95,7 +110,8 @@ public final class Trainer {
 
     /** Exploding weights show up as non-finite values long before the loss does on some nets. */
     private void checkWeights(int epoch, int batch) {
-        for (Parameter p : net.parameters()) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
             for (float v : p.value()) {
                 if (!Float.isFinite(v)) {
                     throw diverged(epoch, batch, "parameter " + p.name() + " is no longer finite");

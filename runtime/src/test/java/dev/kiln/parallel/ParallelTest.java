@@ -53,6 +53,58 @@ class ParallelTest {
     }
 
     @Test
+    void aCallFromInsideABodyRunsOnItsOwnThread() {
+        try (Parallel p = new Parallel(3)) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(40 * 30);
+            p.forRange(40, 2, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    int row = i;
+                    p.forRange(30, 4, (f, t) -> {
+                        for (int j = f; j < t; j++) {
+                            hits.incrementAndGet(row * 30 + j);
+                        }
+                    });
+                }
+            });
+            for (int i = 0; i < hits.length(); i++) {
+                assertEquals(1, hits.get(i), "i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void twoCallersAtOnceBothFinish() throws InterruptedException {
+        try (Parallel p = new Parallel(2)) {
+            AtomicIntegerArray a = new AtomicIntegerArray(5000);
+            AtomicIntegerArray b = new AtomicIntegerArray(5000);
+            Thread other = new Thread(() -> {
+                for (int round = 0; round < 200; round++) {
+                    int r = round;
+                    p.forRange(25, 1, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            b.incrementAndGet(r * 25 + i);
+                        }
+                    });
+                }
+            });
+            other.start();
+            for (int round = 0; round < 200; round++) {
+                int r = round;
+                p.forRange(25, 1, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        a.incrementAndGet(r * 25 + i);
+                    }
+                });
+            }
+            other.join();
+            for (int i = 0; i < 5000; i++) {
+                assertEquals(1, a.get(i), "a " + i);
+                assertEquals(1, b.get(i), "b " + i);
+            }
+        }
+    }
+
+    @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> new Parallel(0));
     }
