@@ -99,8 +99,9 @@ public final class BenchReport {
             sb.append('\n').append(n).append('\n');
         }
         sb.append("\nGFLOP/s is the mean over the measured iterations; *best* is the fastest iteration, the one least "
-                + "disturbed by other work on the machine. *Of FMA peak* is best GEMM iteration / best FMA-peak "
-                + "iteration at the same thread count.\n");
+                + "disturbed by other work on the machine. *Of FMA peak* is best GEMM (or layer) iteration / best "
+                + "FMA-peak iteration at the same thread count; it is only meaningful when both ran under the same "
+                + "load (the same run on a quiet machine).\n");
         sb.append("\n### Measured FMA peak\n\n| threads | GFLOP/s | ± | best |\n|---:|---:|---:|---:|\n");
         if (peak.isEmpty()) {
             sb.append("| — | (no FmaPeakBenchmark in this result) | |\n");
@@ -109,9 +110,11 @@ public final class BenchReport {
             sb.append(String.format(Locale.ROOT, "| %d | %.1f | %s | %.1f |%n", p.threads(), p.gflops(),
                     err(p.gflopsError()), p.best()));
         }
-        sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.gemmRows`)\n\n")
-                .append("| product | m×n×k | kernels | threads | GFLOP/s | ± | best | of FMA peak |\n")
-                .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        if (!rows.isEmpty() || (layers.isEmpty() && memory.isEmpty())) {
+            sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.gemmRows`)\n\n")
+                    .append("| product | m×n×k | kernels | threads | GFLOP/s | ± | best | of FMA peak |\n")
+                    .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        }
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %s | %.1f | %s |%n",
                     r.product(), r.shape(), r.kernels(), r.threads(), r.gflops(), err(r.gflopsError()), r.best(),
@@ -184,7 +187,8 @@ public final class BenchReport {
         }
         int threads = params.containsKey("threads") ? Integer.parseInt(params.get("threads"))
                 : (int) num(run.get("threads"));
-        String kernels = method.toLowerCase(Locale.ROOT).contains("scalar") ? "scalar" : "vector";
+        String kernels = method.toLowerCase(Locale.ROOT).contains("scalar") || "scalar".equals(params.get("kernels"))
+                ? "scalar" : "vector";
         String product;
         String shape;
         Kind kind = flops == null ? Kind.MEMORY : Kind.GEMM;
@@ -204,7 +208,7 @@ public final class BenchReport {
             product = "Dense " + layer.replace('x', '→') + (DenseLayerBenchmark.FIRST.equals(layer) ? " (first)" : "");
             shape = "batch " + params.getOrDefault("batch", "?");
         } else if (benchmark.endsWith("MaxPoolBenchmark")) {
-            product = "MaxPool2d";
+            product = "MaxPool2d" + ("scalar".equals(kernels) ? " (scalar kernels)" : "");
             shape = MaxPoolBenchmark.CHANNELS + "×" + MaxPoolBenchmark.SIZE + "×" + MaxPoolBenchmark.SIZE + ", window "
                     + MaxPoolBenchmark.WINDOW + ", batch " + MaxPoolBenchmark.BATCH;
         } else if (params.containsKey("size")) {

@@ -1,5 +1,6 @@
 package dev.kiln.bench;
 
+import dev.kiln.kernels.ScalarKernels;
 import dev.kiln.kernels.Window2d;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.MaxPool2d;
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * and writes the output and the argmax indices, backward reads the output gradient and the
  * indices and writes (clears, then scatters into) the input gradient. Both move
  * {@code 4·(in + 2·out)} bytes per sample, {@code in = 64·24·24}, {@code out = 64·12·12}.
+ * {@code kernels} is {@code vector} (what training uses) or {@code scalar} (the reference
+ * {@code ScalarKernels}), to see what the vector kernel gains at this shape.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -44,6 +47,8 @@ public class MaxPoolBenchmark {
     public static class Pool {
         @Param({"1", "2"})
         public int threads;
+        @Param({"vector", "scalar"})
+        public String kernels;
 
         MaxPool2d pool;
         float[] x;
@@ -56,7 +61,8 @@ public class MaxPoolBenchmark {
         public void setup() {
             parallel = new Parallel(threads);
             Window2d g = new Window2d(CHANNELS, SIZE, SIZE, WINDOW, WINDOW, WINDOW, WINDOW, 0, 0, 0, 0);
-            pool = new MaxPool2d(new Compute(GemmBenchmark.vector(), parallel), g);
+            pool = new MaxPool2d(new Compute("scalar".equals(kernels) ? new ScalarKernels() : GemmBenchmark.vector(),
+                    parallel), g);
             long in = (long) BATCH * CHANNELS * g.inPlane();
             long out = (long) BATCH * CHANNELS * g.outPlane();
             x = LayerCase.random(1, (int) in, 1.0);

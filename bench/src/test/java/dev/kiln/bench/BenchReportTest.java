@@ -83,10 +83,17 @@ class BenchReportTest {
         // no peak at 2 threads; the first layer is marked
         assertTrue(md.contains("| Dense 784→512 (first) | batch 64 | forward | 2 | 100.0 | 2.0 | 110.0 | — |"), md);
         assertTrue(md.contains("| MaxPool2d | 64×24×24, window 2, batch 64 | forward | 1 | 12.0 | — | 14.0 | 2.50 |"), md);
-        // layers are not GEMM rows
-        int gemm = md.indexOf("### GEMM");
+        // layers are not GEMM rows, and without GEMM runs there is no (empty) GEMM table
+        assertTrue(!md.contains("### GEMM"), md);
         int layers = md.indexOf("### Layers");
-        assertTrue(gemm >= 0 && layers > gemm && md.indexOf("Conv2d conv2") > layers, md);
+        assertTrue(layers >= 0 && md.indexOf("Conv2d conv2") > layers && md.indexOf("### Memory-bound") > layers, md);
+    }
+
+    @Test
+    void marksScalarMaxPool() {
+        String scalar = LAYERS.replace("\"params\": {\"threads\": \"1\"}", "\"params\": {\"kernels\": \"scalar\", \"threads\": \"1\"}");
+        String md = BenchReport.render(scalar, List.of());
+        assertTrue(md.contains("| MaxPool2d (scalar kernels) | 64×24×24, window 2, batch 64 | forward | 1 |"), md);
     }
 
     @Test
