@@ -207,8 +207,8 @@ norm_mean() { [[ $1 == cnn ]] && echo 0.1307 || echo 0.0; }
 norm_std() { [[ $1 == cnn ]] && echo 0.3081 || echo 1.0; }
 label() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
 
-# Keyed "workload,threads"
-declare -A KILN_EPOCH TORCH_EPOCH LOAD_AT
+# Keyed "workload,threads"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did
+declare -A KILN_EPOCH TORCH_EPOCH LOAD_AT TORCH_LOAD_AT
 EPOCH_WORKLOADS=()
 for w in mlp cnn; do has $w && EPOCH_WORKLOADS+=("$w"); done
 
@@ -269,6 +269,7 @@ EOF2
 
     # OpenBLAS gets the same thread count; OMP_WAIT_POLICY=PASSIVE keeps PyTorch's idle OpenMP
     # threads from spinning against OpenBLAS's threads on the same cores.
+    TORCH_LOAD_AT[$w,$t]=$(load)
     out=$(OMP_WAIT_POLICY=PASSIVE py_blas "$KILN_OPENBLAS_CORETYPE" "$t" "$ROOT/bench/pytorch_epoch.py" \
       --model "$w" --threads "$t" --batch 64 --data "$DATA/mnist" --limit "$LIMIT" \
       --mean "$(norm_mean "$w")" --std "$(norm_std "$w")")
@@ -292,7 +293,7 @@ SCALING=0
 [[ ",$THREADS," == *",1,"* && ",$THREADS," == *",2,"* ]] && SCALING=1
 for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
-    echo "$(label "$w") epoch, $t thread(s), load ${LOAD_AT[$w,$t]}: Kiln ${KILN_EPOCH[$w,$t]} s, PyTorch ${TORCH_EPOCH[$w,$t]} s, Kiln/PyTorch $(ratio "${KILN_EPOCH[$w,$t]}" "${TORCH_EPOCH[$w,$t]}")"
+    echo "$(label "$w") epoch, $t thread(s), load ${LOAD_AT[$w,$t]} (Kiln) / ${TORCH_LOAD_AT[$w,$t]} (PyTorch): Kiln ${KILN_EPOCH[$w,$t]} s, PyTorch ${TORCH_EPOCH[$w,$t]} s, Kiln/PyTorch $(ratio "${KILN_EPOCH[$w,$t]}" "${TORCH_EPOCH[$w,$t]}")"
   done
   if [[ $SCALING == 1 ]]; then
     echo "$(label "$w") 1→2 thread scaling (t1/t2, above 1 = faster on 2): Kiln $(ratio "${KILN_EPOCH[$w,1]}" "${KILN_EPOCH[$w,2]}")×, PyTorch $(ratio "${TORCH_EPOCH[$w,1]}" "${TORCH_EPOCH[$w,2]}")×"
