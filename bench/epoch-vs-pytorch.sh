@@ -3,18 +3,25 @@
 #   sgemm  SGEMM 1024³ on 1 thread: Kiln's GemmBenchmark.square (JMH, needs bench/target/benchmarks.jar)
 #          vs numpy's BLAS (Debian python3-numpy), OPENBLAS_NUM_THREADS=1
 #   mlp    ONE epoch of the MLP workload (784-512-512-10 ReLU, batch 64, Adam lr 1e-3, full MNIST)
-#          in Kiln (dev.kiln.cli.TrainMain, `seconds` of epoch 1 from the JSON report: training pass
-#          only) and in PyTorch (bench/pytorch_epoch.py, training loop only), same thread count
-# and prints a summary whose last line is the Kiln/PyTorch epoch ratio.
+#   cnn    ONE epoch of the CNN workload: PyTorch's examples/mnist network, which is Kiln's
+#          src/examples/mnist-cnn (conv 32 3x3, ReLU, conv 64 3x3, ReLU, max-pool 2, dropout 0.25,
+#          flatten, dense 128, ReLU, dropout 0.5, dense 10, softmax), batch 64, Adam lr 1e-3,
+#          inputs normalized with MNIST's mean 0.1307 and std 0.3081, full MNIST
+#          Both epochs run in Kiln (dev.kiln.cli.TrainMain, `seconds` of epoch 1 from the JSON
+#          report: training pass only) and in PyTorch (bench/pytorch_epoch.py --model mlp|cnn,
+#          training loop only), at the same thread count
+# and prints a summary: per workload and thread count Kiln s, PyTorch s and Kiln/PyTorch, the
+# 1→2 thread scaling (t1/t2) of both when 1 and 2 threads ran, and last the Kiln/PyTorch ratios.
 #
-# Usage: bench/epoch-vs-pytorch.sh [--threads 2|1,2] [--workloads sgemm,mlp] [--limit N] [--build] [--cnn]
+# Usage: bench/epoch-vs-pytorch.sh [--threads 2|1,2] [--workloads sgemm,mlp,cnn] [--limit N] [--build]
 #   --threads    thread counts to compare at, comma separated (default 2)
-#   --workloads  any of sgemm, mlp (default both)
+#   --workloads  any of sgemm, mlp, cnn, comma separated (default all three)
 #   --limit      train on the first N images only (0 = all, the default), for a quick check
 #   --build      rebuild the runtime jar even if runtime/target has one
-#   --cnn        the CNN workload: TODO, prints "CNN: not yet available" until a conv layer exists
 # Environment: JAVA (default java), KILN_DATASETS (default ~/.kiln/datasets, MNIST in mnist/),
 #   OPENBLAS_DIR (default /usr/lib/x86_64-linux-gnu/openblas-pthread), KILN_OPENBLAS_CORETYPE (see below).
+#   The script calls ./mvnw for the runtime jar and its classpath; Maven reads extra options from
+#   MAVEN_ARGS, e.g. MAVEN_ARGS=-Dmaven.repo.local=/tmp/m2 for a separate local repository.
 #
 # Needs Debian's PyTorch and OpenBLAS for /usr/bin/python3 (not installed by this script):
 #   apt-get install -y python3-torch libopenblas0-pthread
@@ -22,10 +29,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 THREADS=2
-WORKLOADS=sgemm,mlp
+WORKLOADS=sgemm,mlp,cnn
 LIMIT=0
 BUILD=0
-CNN=0
 JAVA=${JAVA:-java}
 PY=/usr/bin/python3
 DATA=${KILN_DATASETS:-$HOME/.kiln/datasets}
@@ -37,12 +43,18 @@ while [[ $# -gt 0 ]]; do
     --workloads) WORKLOADS=$2; shift 2 ;;
     --limit) LIMIT=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
-    --cnn) CNN=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --cnn) echo "--cnn is gone: the CNN is a workload now, e.g. --workloads cnn (see --help)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 has() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
+for w in ${WORKLOADS//,/ }; do
+  case "$w" in sgemm|mlp|cnn) ;; *) echo "unknown workload $w (allowed: sgemm, mlp, cnn)" >&2; exit 2 ;; esac
+done
+for t in ${THREADS//,/ }; do
+  [[ $t =~ ^[1-9][0-9]*$ ]] || { echo "bad thread count $t in --threads $THREADS" >&2; exit 2; }
+done
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ---- checks ----------------------------------------------------------------------------------
@@ -144,29 +156,12 @@ if has sgemm; then
   fi
 fi
 
-# ---- MLP epoch ---------------------------------------------------------------------------------
-declare -A KILN_EPOCH TORCH_EPOCH LOAD_AT
-if has mlp; then
-  JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
-  if [[ $BUILD == 1 || ! -f ${JARS[0]} ]]; then
-    echo
-    echo "== Building the runtime jar"
-    (cd "$ROOT" && ./mvnw -q -B -pl runtime -DskipTests package)
-    JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
-  fi
-  (cd "$ROOT" && ./mvnw -q -B -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile="$TMP/cp.txt" > /dev/null)
-  CP="${JARS[0]}:$(cat "$TMP/cp.txt")"
-
-  for t in ${THREADS//,/ }; do
-    echo
-    echo "== MLP epoch, $t thread(s) (load $(load))"
-    cat > "$TMP/spec-$t.properties" <<EOF
-modelName=bench-mlp
-data.name=mnist
-data.trainLimit=$LIMIT
-data.inputMean=0.0
-data.inputStd=1.0
+# ---- epochs (MLP, CNN) -------------------------------------------------------------------------
+# The layers of each workload in the spec format dev.kiln.spec.TrainingSpec reads (what the plugin
+# writes from the POM's <layers>), and its input normalization.
+spec_layers() {
+  case "$1" in
+    mlp) cat <<'LAYERS'
 layers.count=6
 layers.000.type=dense
 layers.000.param.units=512
@@ -177,6 +172,72 @@ layers.003.type=relu
 layers.004.type=dense
 layers.004.param.units=10
 layers.005.type=softmax
+LAYERS
+    ;;
+    cnn) cat <<'LAYERS'
+layers.count=12
+layers.000.type=conv2d
+layers.000.param.filters=32
+layers.000.param.kernel=3
+layers.001.type=relu
+layers.002.type=conv2d
+layers.002.param.filters=64
+layers.002.param.kernel=3
+layers.003.type=relu
+layers.004.type=maxPool2d
+layers.004.param.size=2
+layers.005.type=dropout
+layers.005.param.rate=0.25
+layers.006.type=flatten
+layers.007.type=dense
+layers.007.param.units=128
+layers.008.type=relu
+layers.009.type=dropout
+layers.009.param.rate=0.5
+layers.010.type=dense
+layers.010.param.units=10
+layers.011.type=softmax
+LAYERS
+    ;;
+  esac
+}
+# MNIST's mean and std for the CNN (like PyTorch's example and src/examples/mnist-cnn); the MLP
+# keeps the plain 0-1 scale it was measured with.
+norm_mean() { [[ $1 == cnn ]] && echo 0.1307 || echo 0.0; }
+norm_std() { [[ $1 == cnn ]] && echo 0.3081 || echo 1.0; }
+label() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
+
+# Keyed "workload,threads"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did
+declare -A KILN_EPOCH TORCH_EPOCH LOAD_AT TORCH_LOAD_AT
+EPOCH_WORKLOADS=()
+for w in mlp cnn; do has $w && EPOCH_WORKLOADS+=("$w"); done
+
+if [[ ${#EPOCH_WORKLOADS[@]} -gt 0 ]]; then
+  JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
+  if [[ $BUILD == 1 || ! -f ${JARS[0]} ]]; then
+    echo
+    echo "== Building the runtime jar"
+    (cd "$ROOT" && ./mvnw -q -B -pl runtime -DskipTests package)
+    JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
+  fi
+  (cd "$ROOT" && ./mvnw -q -B -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile="$TMP/cp.txt" > /dev/null)
+  CP="${JARS[0]}:$(cat "$TMP/cp.txt")"
+fi
+
+for w in "${EPOCH_WORKLOADS[@]}"; do
+  for t in ${THREADS//,/ }; do
+    echo
+    echo "== $(label "$w") epoch, $t thread(s) (load $(load))"
+    spec="$TMP/spec-$w-$t.properties"
+    {
+      echo "modelName=bench-$w"
+      echo "data.name=mnist"
+      echo "data.trainLimit=$LIMIT"
+      echo "data.inputMean=$(norm_mean "$w")"
+      echo "data.inputStd=$(norm_std "$w")"
+      spec_layers "$w"
+      cat <<EOF2
 loss=crossEntropy
 optimizer.name=adam
 optimizer.learningRate=0.001
@@ -192,42 +253,54 @@ seed=42
 threads=$t
 minAccuracy=NaN
 opset=17
-EOF
-    LOAD_AT[$t]=$(load)
-    "$JAVA" --add-modules jdk.incubator.vector -cp "$CP" dev.kiln.cli.TrainMain \
-      "$TMP/spec-$t.properties" "$TMP/out-$t" "$DATA" 2>&1 | { grep -v 'WARNING: Using incubator modules' || true; } | sed 's/^/  kiln: /'
-    KILN_EPOCH[$t]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["epochs"][0]["seconds"])' "$TMP/out-$t/bench-mlp.json")
-    echo "Kiln epoch: ${KILN_EPOCH[$t]} s (training pass; report $TMP/out-$t/bench-mlp.json)"
+EOF2
+    } > "$spec"
+    LOAD_AT[$w,$t]=$(load)
+    out_dir="$TMP/out-$w-$t"
+    if ! "$JAVA" --add-modules jdk.incubator.vector -cp "$CP" dev.kiln.cli.TrainMain \
+        "$spec" "$out_dir" "$DATA" 2>&1 | { grep -v 'WARNING: Using incubator modules' || true; } | sed 's/^/  kiln: /' \
+        || [[ ! -f $out_dir/bench-$w.json ]]; then
+      echo "Kiln: TrainMain failed, see its message above (spec: $spec)" >&2
+      cat "$spec" >&2
+      exit 1
+    fi
+    KILN_EPOCH[$w,$t]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["epochs"][0]["seconds"])' "$out_dir/bench-$w.json")
+    echo "Kiln epoch: ${KILN_EPOCH[$w,$t]} s (training pass; report $out_dir/bench-$w.json)"
 
     # OpenBLAS gets the same thread count; OMP_WAIT_POLICY=PASSIVE keeps PyTorch's idle OpenMP
     # threads from spinning against OpenBLAS's threads on the same cores.
+    TORCH_LOAD_AT[$w,$t]=$(load)
     out=$(OMP_WAIT_POLICY=PASSIVE py_blas "$KILN_OPENBLAS_CORETYPE" "$t" "$ROOT/bench/pytorch_epoch.py" \
-      --threads "$t" --batch 64 --data "$DATA/mnist" --limit "$LIMIT")
+      --model "$w" --threads "$t" --batch 64 --data "$DATA/mnist" --limit "$LIMIT" \
+      --mean "$(norm_mean "$w")" --std "$(norm_std "$w")")
     sed 's/^/  torch: /' <<<"$out"
-    TORCH_EPOCH[$t]=$(sed -n 's/^PYTORCH_EPOCH_SECONDS=//p' <<<"$out")
-    echo "PyTorch epoch: ${TORCH_EPOCH[$t]} s"
+    TORCH_EPOCH[$w,$t]=$(sed -n 's/^PYTORCH_EPOCH_SECONDS=//p' <<<"$out")
+    echo "PyTorch epoch: ${TORCH_EPOCH[$w,$t]} s"
   done
-fi
-
-if [[ $CNN == 1 ]]; then
-  echo
-  echo "CNN: not yet available (TODO: a CNN workload once the convolution layers land in the runtime)"
-fi
+done
 
 # ---- summary -----------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "== Summary (load average at end $(load); above 0.5, other work was sharing the machine: compare within one run only)"
 if [[ -n $NUMPY_SGEMM_BEST ]]; then
   echo "numpy SGEMM 1024³ 1 thread: system default BLAS ${NUMPY_SGEMM_DEFAULT} GFLOP/s, OpenBLAS detected kernels ${NUMPY_SGEMM_DETECTED}, OpenBLAS $KILN_OPENBLAS_CORETYPE ${NUMPY_SGEMM_BEST}"
   if [[ -n $KILN_SGEMM ]]; then
-    echo "SGEMM 1024³ 1 thread: Kiln $KILN_SGEMM GFLOP/s / OpenBLAS ($KILN_OPENBLAS_CORETYPE) $NUMPY_SGEMM_BEST GFLOP/s = $("$PY" -c "print('%.2f' % ($KILN_SGEMM / $NUMPY_SGEMM_BEST))")×"
+    echo "SGEMM 1024³ 1 thread: Kiln $KILN_SGEMM GFLOP/s / OpenBLAS ($KILN_OPENBLAS_CORETYPE) $NUMPY_SGEMM_BEST GFLOP/s = $(ratio "$KILN_SGEMM" "$NUMPY_SGEMM_BEST")×"
   fi
 fi
-if has mlp; then
+SCALING=0
+[[ ",$THREADS," == *",1,"* && ",$THREADS," == *",2,"* ]] && SCALING=1
+for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
-    echo "MLP epoch, $t thread(s), load ${LOAD_AT[$t]}: Kiln ${KILN_EPOCH[$t]} s, PyTorch ${TORCH_EPOCH[$t]} s"
+    echo "$(label "$w") epoch, $t thread(s), load ${LOAD_AT[$w,$t]} (Kiln) / ${TORCH_LOAD_AT[$w,$t]} (PyTorch): Kiln ${KILN_EPOCH[$w,$t]} s, PyTorch ${TORCH_EPOCH[$w,$t]} s, Kiln/PyTorch $(ratio "${KILN_EPOCH[$w,$t]}" "${TORCH_EPOCH[$w,$t]}")"
   done
+  if [[ $SCALING == 1 ]]; then
+    echo "$(label "$w") 1→2 thread scaling (t1/t2, above 1 = faster on 2): Kiln $(ratio "${KILN_EPOCH[$w,1]}" "${KILN_EPOCH[$w,2]}")×, PyTorch $(ratio "${TORCH_EPOCH[$w,1]}" "${TORCH_EPOCH[$w,2]}")×"
+  fi
+done
+for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
-    echo "Kiln/PyTorch epoch time, $t thread(s): $("$PY" -c "print('%.2f' % (${KILN_EPOCH[$t]} / ${TORCH_EPOCH[$t]}))")"
+    echo "Kiln/PyTorch epoch time, $(label "$w"), $t thread(s): $(ratio "${KILN_EPOCH[$w,$t]}" "${TORCH_EPOCH[$w,$t]}")"
   done
-fi
+done

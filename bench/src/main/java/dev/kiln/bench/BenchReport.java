@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns JMH's JSON result ({@code -rf json}) of {@link FmaPeakBenchmark} and {@link GemmBenchmark}
- * into a markdown table: GFLOP/s of every run (the {@code flops} counter / 10<sup>9</sup>, mean and
- * fastest iteration) and, for the GEMMs, the fraction of the measured FMA peak at the same thread
- * count (fastest GEMM iteration over fastest FMA-peak iteration, the estimate least disturbed by
- * other work on a shared machine), when the same file holds an FMA peak for that count.
+ * Turns JMH's JSON result ({@code -rf json}) of {@link FmaPeakBenchmark}, {@link GemmBenchmark},
+ * {@link ConvBenchmark}, {@link DenseLayerBenchmark} and {@link MaxPoolBenchmark} into markdown
+ * tables: GFLOP/s of every run (the {@code flops} counter / 10<sup>9</sup>, mean and fastest
+ * iteration) and, for the GEMMs and the layers, the fraction of the measured FMA peak at the same
+ * thread count (fastest iteration over fastest FMA-peak iteration, the estimate least disturbed by
+ * other work on a shared machine), when the same file holds an FMA peak for that count. Memory-bound
+ * runs (the {@code bytes} counter, {@link ByteCounter}) get GB/s and elements per second instead.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.kiln.bench.BenchReport jmh.json [--out report.md] [--note TEXT]...
@@ -48,15 +50,25 @@ public final class BenchReport {
         System.out.print(md);
     }
 
-    /** One benchmark run as the report needs it. */
-    record Row(String benchmark, String method, Map<String, String> params, int threads,
-               double gflops, double gflopsError, double best, String kernels, String product, String shape) {
+    /** Which table a run belongs in. */
+    enum Kind { PEAK, GEMM, LAYER, MEMORY }
+
+    /**
+     * One benchmark run as the report needs it. For {@link Kind#MEMORY} runs {@code gflops},
+     * {@code gflopsError} and {@code best} are GB/s, and {@code gelements} giga-elements per second;
+     * for the others {@code gelements} is NaN.
+     */
+    record Row(Kind kind, String benchmark, String method, Map<String, String> params, int threads,
+               double gflops, double gflopsError, double best, double gelements, String kernels, String product,
+               String shape) {
     }
 
     /** The markdown report of a JMH JSON result. */
     static String render(String json, List<String> notes) {
         List<?> runs = (List<?>) Json.parse(json);
         List<Row> rows = new ArrayList<>();
+        List<Row> layers = new ArrayList<>();
+        List<Row> memory = new ArrayList<>();
         Map<Integer, Row> peak = new TreeMap<>();
         Map<?, ?> first = runs.isEmpty() ? Map.of() : (Map<?, ?>) runs.get(0);
         for (Object o : runs) {
@@ -64,10 +76,12 @@ public final class BenchReport {
             if (r == null) {
                 continue;
             }
-            if (r.benchmark().endsWith("FmaPeakBenchmark")) {
-                peak.put(r.threads(), r);
-            } else {
-                rows.add(r);
+            switch (r.kind()) {
+                case PEAK -> peak.put(r.threads(), r);
+                case GEMM -> rows.add(r);
+                case LAYER -> layers.add(r);
+                case MEMORY -> memory.add(r);
+                default -> throw new IllegalStateException(r.kind().toString());
             }
         }
 
@@ -85,8 +99,9 @@ public final class BenchReport {
             sb.append('\n').append(n).append('\n');
         }
         sb.append("\nGFLOP/s is the mean over the measured iterations; *best* is the fastest iteration, the one least "
-                + "disturbed by other work on the machine. *Of FMA peak* is best GEMM iteration / best FMA-peak "
-                + "iteration at the same thread count.\n");
+                + "disturbed by other work on the machine. *Of FMA peak* is best GEMM (or layer) iteration / best "
+                + "FMA-peak iteration at the same thread count; it is only meaningful when both ran under the same "
+                + "load (the same run on a quiet machine).\n");
         sb.append("\n### Measured FMA peak\n\n| threads | GFLOP/s | ± | best |\n|---:|---:|---:|---:|\n");
         if (peak.isEmpty()) {
             sb.append("| — | (no FmaPeakBenchmark in this result) | |\n");
@@ -95,16 +110,48 @@ public final class BenchReport {
             sb.append(String.format(Locale.ROOT, "| %d | %.1f | %s | %.1f |%n", p.threads(), p.gflops(),
                     err(p.gflopsError()), p.best()));
         }
-        sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.gemmRows`)\n\n")
-                .append("| product | m×n×k | kernels | threads | GFLOP/s | ± | best | of FMA peak |\n")
-                .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        if (!rows.isEmpty() || (layers.isEmpty() && memory.isEmpty())) {
+            sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.gemmRows`)\n\n")
+                    .append("| product | m×n×k | kernels | threads | GFLOP/s | ± | best | of FMA peak |\n")
+                    .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        }
         for (Row r : rows) {
-            Row p = peak.get(r.threads());
-            String frac = p == null ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * r.best() / p.best());
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %s | %.1f | %s |%n",
-                    r.product(), r.shape(), r.kernels(), r.threads(), r.gflops(), err(r.gflopsError()), r.best(), frac));
+                    r.product(), r.shape(), r.kernels(), r.threads(), r.gflops(), err(r.gflopsError()), r.best(),
+                    ofPeak(r, peak)));
+        }
+        if (!layers.isEmpty()) {
+            sb.append("\n### Layers (`Conv2d`, `Dense` through the real classes, training forward and backward)\n\n")
+                    .append("GFLOP/s counts the GEMMs of the call only (2·F·K·P per sample and GEMM for a convolution, ")
+                    .append("2·batch·in·out for a dense layer; forward one GEMM, backward two, one for a first layer, ")
+                    .append("which computes no input gradient); im2col, col2im, transpositions and biases take time ")
+                    .append("but count no FLOP.\n\n")
+                    .append("| layer | shape | pass | threads | GFLOP/s | ± | best | of FMA peak |\n")
+                    .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+            for (Row r : layers) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %s | %.1f | %s |%n",
+                        r.product(), r.shape(), r.method(), r.threads(), r.gflops(), err(r.gflopsError()), r.best(),
+                        ofPeak(r, peak)));
+            }
+        }
+        if (!memory.isEmpty()) {
+            sb.append("\n### Memory-bound layers\n\n")
+                    .append("GB/s counts the bytes the call must read and write at least; Gelem/s is input elements per second.\n\n")
+                    .append("| layer | shape | pass | threads | GB/s | ± | best | Gelem/s |\n")
+                    .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+            for (Row r : memory) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %s | %.1f | %.2f |%n",
+                        r.product(), r.shape(), r.method(), r.threads(), r.gflops(), err(r.gflopsError()), r.best(),
+                        r.gelements()));
+            }
         }
         return sb.toString();
+    }
+
+    /** Best iteration over the best FMA-peak iteration at the run's thread count, or a dash. */
+    private static String ofPeak(Row r, Map<Integer, Row> peak) {
+        Row p = peak.get(r.threads());
+        return p == null ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * r.best() / p.best());
     }
 
     private static Row row(Map<?, ?> run) {
@@ -118,13 +165,19 @@ public final class BenchReport {
         }
         Map<?, ?> secondary = (Map<?, ?>) run.get("secondaryMetrics");
         Map<?, ?> flops = secondary == null ? null : (Map<?, ?>) secondary.get("flops");
-        if (flops == null) {
+        Map<?, ?> bytes = secondary == null ? null : (Map<?, ?>) secondary.get("bytes");
+        Map<?, ?> metric = flops != null ? flops : bytes;
+        if (metric == null) {
             return null;
         }
-        double gflops = num(flops.get("score")) / 1e9;
-        double error = num(flops.get("scoreError")) / 1e9;
+        double gflops = num(metric.get("score")) / 1e9;
+        double error = num(metric.get("scoreError")) / 1e9;
+        double gelements = Double.NaN;
+        if (flops == null && secondary.get("elements") instanceof Map<?, ?> e) {
+            gelements = num(e.get("score")) / 1e9;
+        }
         double best = Double.NaN;
-        if (flops.get("rawData") instanceof List<?> forks) {
+        if (metric.get("rawData") instanceof List<?> forks) {
             for (Object f : forks) {
                 for (Object v : (List<?>) f) {
                     double x = num(v) / 1e9;
@@ -134,10 +187,31 @@ public final class BenchReport {
         }
         int threads = params.containsKey("threads") ? Integer.parseInt(params.get("threads"))
                 : (int) num(run.get("threads"));
-        String kernels = method.toLowerCase(Locale.ROOT).contains("scalar") ? "scalar" : "vector";
+        String kernels = method.toLowerCase(Locale.ROOT).contains("scalar") || "scalar".equals(params.get("kernels"))
+                ? "scalar" : "vector";
         String product;
         String shape;
-        if (params.containsKey("size")) {
+        Kind kind = flops == null ? Kind.MEMORY : Kind.GEMM;
+        if (benchmark.endsWith("FmaPeakBenchmark")) {
+            kind = Kind.PEAK;
+            product = method;
+            shape = "—";
+        } else if (benchmark.endsWith("ConvBenchmark")) {
+            kind = Kind.LAYER;
+            String layer = params.getOrDefault("layer", "?");
+            ConvBenchmark.Shape s = ConvBenchmark.LAYERS.get(layer);
+            product = "Conv2d " + layer;
+            shape = (s == null ? "?" : s.describe()) + ", batch " + ConvBenchmark.BATCH;
+        } else if (benchmark.endsWith("DenseLayerBenchmark")) {
+            kind = Kind.LAYER;
+            String layer = params.getOrDefault("layer", "?");
+            product = "Dense " + layer.replace('x', '→') + (DenseLayerBenchmark.FIRST.equals(layer) ? " (first)" : "");
+            shape = "batch " + params.getOrDefault("batch", "?");
+        } else if (benchmark.endsWith("MaxPoolBenchmark")) {
+            product = "MaxPool2d" + ("scalar".equals(kernels) ? " (scalar kernels)" : "");
+            shape = MaxPoolBenchmark.CHANNELS + "×" + MaxPoolBenchmark.SIZE + "×" + MaxPoolBenchmark.SIZE + ", window "
+                    + MaxPoolBenchmark.WINDOW + ", batch " + MaxPoolBenchmark.BATCH;
+        } else if (params.containsKey("size")) {
             String n = params.get("size");
             product = "SGEMM square";
             shape = n + "×" + n + "×" + n;
@@ -154,7 +228,7 @@ public final class BenchReport {
             product = method;
             shape = "—";
         }
-        return new Row(benchmark, method, params, threads, gflops, error, best, kernels, product, shape);
+        return new Row(kind, benchmark, method, params, threads, gflops, error, best, gelements, kernels, product, shape);
     }
 
     private static String err(double e) {

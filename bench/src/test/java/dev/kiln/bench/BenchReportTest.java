@@ -45,6 +45,63 @@ class BenchReportTest {
         assertTrue(md.contains("| input gradient dY·Wᵀ | 64×512×512 | scalar | 2 | 1.0 | 0.1 | 1.0 | — |"), md);
     }
 
+    /** The layer benchmarks: GEMM FLOP counters of the real layers, and a bytes counter for max-pool. */
+    private static final String LAYERS = """
+            [
+              {"jmhVersion": "1.37", "benchmark": "dev.kiln.bench.FmaPeakBenchmark.peak1", "mode": "thrpt",
+               "threads": 1, "forks": 1, "jdkVersion": "17.0.15", "vmName": "OpenJDK 64-Bit Server VM",
+               "vmVersion": "17.0.15+6", "warmupIterations": 1, "warmupTime": "1 s",
+               "measurementIterations": 2, "measurementTime": "1 s",
+               "primaryMetric": {"score": 29000.0, "scoreError": 100.0, "scoreUnit": "ops/s"},
+               "secondaryMetrics": {"flops": {"score": 1.8E11, "scoreError": "NaN", "scoreUnit": "ops/s",
+                                              "rawData": [[1.6E11, 2.0E11]]}}},
+              {"jmhVersion": "1.37", "benchmark": "dev.kiln.bench.ConvBenchmark.backward", "mode": "thrpt",
+               "threads": 1, "forks": 1, "params": {"layer": "conv2", "threads": "1"},
+               "primaryMetric": {"score": 20.0, "scoreError": "NaN", "scoreUnit": "ops/s"},
+               "secondaryMetrics": {"flops": {"score": 5.0E10, "scoreError": "NaN", "scoreUnit": "ops/s",
+                                              "rawData": [[4.0E10, 6.0E10]]}}},
+              {"jmhVersion": "1.37", "benchmark": "dev.kiln.bench.DenseLayerBenchmark.forward", "mode": "thrpt",
+               "threads": 1, "forks": 1, "params": {"batch": "64", "layer": "784x512", "threads": "2"},
+               "primaryMetric": {"score": 2000.0, "scoreError": 10.0, "scoreUnit": "ops/s"},
+               "secondaryMetrics": {"flops": {"score": 1.0E11, "scoreError": 2.0E9, "scoreUnit": "ops/s",
+                                              "rawData": [[1.0E11, 1.1E11]]}}},
+              {"jmhVersion": "1.37", "benchmark": "dev.kiln.bench.MaxPoolBenchmark.forward", "mode": "thrpt",
+               "threads": 1, "forks": 1, "params": {"threads": "1"},
+               "primaryMetric": {"score": 1000.0, "scoreError": "NaN", "scoreUnit": "ops/s"},
+               "secondaryMetrics": {"bytes": {"score": 1.2E10, "scoreError": "NaN", "scoreUnit": "ops/s",
+                                              "rawData": [[1.0E10, 1.4E10]]},
+                                    "elements": {"score": 2.5E9, "scoreError": "NaN", "scoreUnit": "ops/s",
+                                                 "rawData": [[2.0E9, 3.0E9]]}}}
+            ]
+            """;
+
+    @Test
+    void reportsLayersWithTheFractionOfPeakAndMemoryBoundRunsInGbPerSecond() {
+        String md = BenchReport.render(LAYERS, List.of());
+        // best 60 over best peak 200 at 1 thread
+        assertTrue(md.contains("| Conv2d conv2 | 32→64 3×3 on 26×26 (F×K×P 64×288×576), batch 64 | backward | 1 | 50.0 | — | 60.0 | 30% |"), md);
+        // no peak at 2 threads; the first layer is marked
+        assertTrue(md.contains("| Dense 784→512 (first) | batch 64 | forward | 2 | 100.0 | 2.0 | 110.0 | — |"), md);
+        assertTrue(md.contains("| MaxPool2d | 64×24×24, window 2, batch 64 | forward | 1 | 12.0 | — | 14.0 | 2.50 |"), md);
+        // layers are not GEMM rows, and without GEMM runs there is no (empty) GEMM table
+        assertTrue(!md.contains("### GEMM"), md);
+        int layers = md.indexOf("### Layers");
+        assertTrue(layers >= 0 && md.indexOf("Conv2d conv2") > layers && md.indexOf("### Memory-bound") > layers, md);
+    }
+
+    @Test
+    void marksScalarMaxPool() {
+        String scalar = LAYERS.replace("\"params\": {\"threads\": \"1\"}", "\"params\": {\"kernels\": \"scalar\", \"threads\": \"1\"}");
+        String md = BenchReport.render(scalar, List.of());
+        assertTrue(md.contains("| MaxPool2d (scalar kernels) | 64×24×24, window 2, batch 64 | forward | 1 |"), md);
+    }
+
+    @Test
+    void leavesOutLayerTablesWhenNoLayerRan() {
+        String md = BenchReport.render(RESULT, List.of());
+        assertTrue(!md.contains("### Layers") && !md.contains("### Memory-bound"), md);
+    }
+
     @Test
     void parsesJsonValues() {
         Object v = Json.parse("{\"a\": [1, -2.5e3, \"x\\\"y\\u00e9\"], \"b\": true, \"c\": null, \"d\": {}}");
