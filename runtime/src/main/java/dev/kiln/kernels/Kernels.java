@@ -33,6 +33,15 @@ public interface Kernels {
               boolean accumulate);
 
     /**
+     * Column chunks of a GEMM that are whole multiples of this width (the last one may be wider)
+     * give the same bits as the whole product: no chunk is narrow enough to take another code
+     * path.
+     */
+    default int gemmColumnGrain() {
+        return 48;
+    }
+
+    /**
      * Rows {@code [rowFrom, rowTo)} of {@code C = rowInit + op(A)·op(B)}, row {@code i} starting
      * from {@code rowInit[i]}: the same result, bit for bit, as filling row {@code i} of C with
      * {@code rowInit[i]} and calling {@code gemm} with {@code accumulate}, without the pass over

@@ -84,6 +84,12 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** The packed kernel's strip width, at least 48 wide: narrower chunks could fall to the dot-product path. */
+    @Override
+    public int gemmColumnGrain() {
+        return Math.max(48, PackedGemm.NR);
+    }
+
     /** Straight into the packed kernel's accumulators where the packed path applies; otherwise the default. */
     @Override
     public void gemmRowInit(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,

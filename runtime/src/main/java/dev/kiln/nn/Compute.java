@@ -4,12 +4,44 @@ import dev.kiln.kernels.Kernels;
 import dev.kiln.parallel.Parallel;
 
 /**
- * What a layer computes with: the kernels chosen for this JVM and the one worker pool.
- *
- * @param kernels  scalar or vector kernels
- * @param parallel the worker pool
+ * What a layer computes with: the kernels chosen for this JVM and the one worker pool, and the
+ * ways layers split work over the pool.
  */
-public record Compute(Kernels kernels, Parallel parallel) {
+public final class Compute {
+
+    private final Kernels kernels;
+    private final Parallel parallel;
+    private final ParallelGemm gemm;
+
+    /**
+     * @param kernels  scalar or vector kernels
+     * @param parallel the worker pool
+     */
+    public Compute(Kernels kernels, Parallel parallel) {
+        this.kernels = kernels;
+        this.parallel = parallel;
+        this.gemm = new ParallelGemm(kernels, parallel);
+    }
+
+    /** Scalar or vector kernels. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** The worker pool. */
+    public Parallel parallel() {
+        return parallel;
+    }
+
+    /**
+     * {@code C = op(A)·op(B)} ({@code C +=} when {@code accumulate}) for whole matrices, split
+     * over the pool by rows or column strips (see {@link ParallelGemm}); the same bits at any
+     * thread count.
+     */
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
+                     float[] c, int ldc, boolean accumulate) {
+        gemm.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, this);
+    }
 
     /** Element-wise work is split in chunks that are multiples of this, so vector and scalar
      *  tails fall on the same elements at any thread count. */

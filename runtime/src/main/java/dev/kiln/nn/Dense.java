@@ -24,10 +24,8 @@ public final class Dense implements Layer {
     private int batch;
     private float[] dy;
     // Built once: a lambda capturing the call's arrays would be a new object every batch.
-    private final Parallel.RangeBody forwardBody = this::forwardRows;
-    private final Parallel.RangeBody weightGradBody = this::weightGradRows;
+    private final Parallel.RangeBody addBiasBody = this::addBiasRows;
     private final Parallel.RangeBody biasGradBody = this::biasGradColumns;
-    private final Parallel.RangeBody inputGradBody = this::inputGradRows;
 
     /**
      * @param name      parameter name prefix, e.g. {@code dense0}
@@ -78,23 +76,22 @@ public final class Dense implements Layer {
         if (output.length < batch * out) {
             output = new float[batch * out];
         }
-        compute.gemmRows(batch, forwardBody);
+        compute.gemm(false, false, batch, out, in, x, in, weight.value(), out, output, out, false);
+        compute.rows(batch, addBiasBody);
         return output;
     }
 
-    /** {@code y = x·W + b} for rows {@code [from, to)} of the batch. */
-    private void forwardRows(int from, int to) {
-        var k = compute.kernels();
-        k.gemm(false, false, from, to, out, in, input, in, weight.value(), out, output, out, false);
-        k.addRowVector(output, from, to, out, bias.value());
+    /** {@code y += b} for rows {@code [from, to)} of the batch. */
+    private void addBiasRows(int from, int to) {
+        compute.kernels().addRowVector(output, from, to, out, bias.value());
     }
 
     @Override
     public float[] backward(float[] dy, int batch) {
         this.dy = dy;
         this.batch = batch;
-        // dW = xᵀ·dy : split over the rows of dW (input features), reduction over the batch stays whole
-        compute.gemmRows(in, weightGradBody);
+        // dW = xᵀ·dy, the reduction over the batch whole
+        compute.gemm(true, false, in, out, batch, input, in, dy, out, weight.grad(), out, false);
         compute.parallel().forRange(out, 64, biasGradBody);
         if (!inputGrad) {
             return null;
@@ -102,21 +99,13 @@ public final class Dense implements Layer {
         if (gradIn.length < batch * in) {
             gradIn = new float[batch * in];
         }
-        compute.gemmRows(batch, inputGradBody);
+        // dx = dy·Wᵀ : W is [in][out], so row j of W is column j of Wᵀ, contiguous over the reduction
+        compute.gemm(false, true, batch, in, out, dy, out, weight.value(), out, gradIn, in, false);
         return gradIn;
-    }
-
-    private void weightGradRows(int from, int to) {
-        compute.kernels().gemm(true, false, from, to, out, batch, input, in, dy, out, weight.grad(), out, false);
     }
 
     private void biasGradColumns(int from, int to) {
         compute.kernels().sumColumns(dy, batch, out, from, to, bias.grad());
-    }
-
-    /** dx = dy·Wᵀ : W is [in][out], so row j of W is column j of Wᵀ, contiguous over the reduction. */
-    private void inputGradRows(int from, int to) {
-        compute.kernels().gemm(false, true, from, to, in, out, dy, out, weight.value(), out, gradIn, in, false);
     }
 
     @Override

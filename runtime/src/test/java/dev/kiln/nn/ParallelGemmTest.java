@@ -1,0 +1,88 @@
+package dev.kiln.nn;
+
+import dev.kiln.kernels.KernelProvider;
+import dev.kiln.kernels.Kernels;
+import dev.kiln.kernels.ScalarKernels;
+import dev.kiln.parallel.Parallel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link Compute#gemm}: the same bits at 1, 2 and 3 threads whether it splits rows or column
+ * strips (widths that are and are not multiples of the strip, every transposition,
+ * accumulation), and the column split is really taken for short wide products.
+ */
+class ParallelGemmTest {
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"64,512,784", "64,784,512", "50,130,97", "64,96,33", "64,47,200", "200,64,64", "7,300,5"})
+    void sameBitsAtAnyThreadCount(int m, int n, int k) {
+        for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
+            Random r = new Random(m * 31L + n * 7L + k);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    float[] a = random(r, m * k);
+                    float[] b = random(r, k * n);
+                    float[] c0 = random(r, m * n);
+                    int lda = ta ? m : k;
+                    int ldb = tb ? k : n;
+                    for (boolean acc : new boolean[] {false, true}) {
+                        float[] expected = null;
+                        for (int threads : new int[] {1, 2, 3}) {
+                            float[] c = c0.clone();
+                            try (Parallel p = new Parallel(threads)) {
+                                new Compute(kernels, p).gemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, acc);
+                            }
+                            if (expected == null) {
+                                expected = c;
+                            } else {
+                                assertArrayEquals(expected, c, kernels.name() + " " + m + "x" + n + "x" + k + " ta=" + ta
+                                        + " tb=" + tb + " acc=" + acc + " threads=" + threads);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A batch of 64 against a 512-wide layer is split into column strips, each the whole batch. */
+    @Test
+    void shortWideProductsSplitColumns() {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger fullHeight = new AtomicInteger();
+        ScalarKernels scalar = new ScalarKernels();
+        // a recording proxy over the scalar kernels (final class): the split is seen in the calls
+        Kernels counting = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("gemm") && args.length == 16) {
+                        calls.incrementAndGet();
+                        if ((int) args[2] == 0 && (int) args[3] == 64 && (int) args[4] < 512) {
+                            fullHeight.incrementAndGet();
+                        }
+                    }
+                    return method.invoke(scalar, args);
+                });
+        try (Parallel p = new Parallel(2)) {
+            new Compute(counting, p).gemm(false, false, 64, 512, 8, new float[64 * 8], 8, new float[8 * 512], 512,
+                    new float[64 * 512], 512, false);
+        }
+        assertEquals(calls.get(), fullHeight.get(), "every chunk is a column strip of all 64 rows");
+        assertEquals(true, calls.get() >= 2, "split into several strips");
+    }
+}
