@@ -29,9 +29,17 @@ public final class Parallel implements AutoCloseable {
 
     private final int threads;
     private final Object lock = new Object();
-    private boolean closed;
-    /** Incremented (under {@link #lock}) for every job posted to the workers. */
-    private long generation;
+    private volatile boolean closed;
+    /** Incremented (under {@link #lock}) for every job posted to the workers; read unlocked while spinning. */
+    private volatile long generation;
+
+    /**
+     * How long an idle worker, or a caller waiting for the last chunks, spins before it parks.
+     * Training posts jobs back to back (tens per batch, a few hundred microseconds each); a worker
+     * that parked after each one took longer to wake than the job lasted and ran almost none of
+     * it (MLP epoch: 3.8 s on 1 thread and 3.7 s on 2). Bounded, so an idle pool costs nothing.
+     */
+    static final long SPIN_NANOS = 200_000;
 
     // The posted job: written by its caller under the lock, read by workers under the lock.
     private RangeBody body;
@@ -106,8 +114,14 @@ public final class Parallel implements AutoCloseable {
                 lock.notifyAll();
             }
             work(gen, body, n, grain, chunks, me);
-            while (done.get() < chunks) {
-                LockSupport.park(this);
+            if (done.get() < chunks) {
+                long until = System.nanoTime() + SPIN_NANOS;
+                while (done.get() < chunks && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                while (done.get() < chunks) {
+                    LockSupport.park(this);
+                }
             }
             Throwable f = failure;
             if (f != null) {
@@ -168,6 +182,10 @@ public final class Parallel implements AutoCloseable {
             int jobGrain;
             int jobChunks;
             Thread jobCaller;
+            long until = System.nanoTime() + SPIN_NANOS;
+            while (generation == seen && !closed && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
             synchronized (lock) {
                 while (!closed && generation == seen) {
                     try {
