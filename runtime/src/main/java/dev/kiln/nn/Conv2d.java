@@ -14,17 +14,11 @@ import java.util.List;
  * <p>Computed as im2col + GEMM (see {@code convolution.md} for the measurements behind the
  * choice): per sample, {@code Y[F][P] = W[F][K] · col[K][P]} with {@code K = C·kh·kw} and
  * {@code P = outH·outW}. Work is split over samples for the forward pass and the input gradient,
- * and over rows of the (transposed) weight gradient and over filters for the bias gradient, whose
- * sums over the batch always run in sample order: results are bit-identical at any thread count.
+ * over strips of im2col rows (or over filters, when there are few rows) for the weight gradient
+ * and over filters for the bias gradient, whose sums over the batch always run in sample order:
+ * results are bit-identical at any thread count.
  */
 public final class Conv2d implements Layer {
-
-    /**
-     * From this many im2col rows ({@code C·kh·kw}) on, the weight gradient transposes dY first
-     * (see {@link #weightGradTransposed}); below, the transposition costs more than it saves
-     * (measured in convolution.md).
-     */
-    static final int TRANSPOSED_DW_MIN_K = 64;
 
     private final Compute compute;
     private final Window2d g;
@@ -39,10 +33,6 @@ public final class Conv2d implements Layer {
     /** im2col of every sample of the last training batch, kept for the weight gradient. */
     private float[] cols = new float[0];
     private boolean colsFresh;
-    /** The output gradient with each sample transposed to {@code [P][F]}, for the weight gradient. */
-    private float[] dyT = new float[0];
-    /** The weight gradient transposed, {@code [K][F]}, before it is copied into {@code [F][K]}. */
-    private final float[] dwT;
     /** One im2col-sized buffer per work chunk (never shared between threads at once). */
     private final List<float[]> scratch = new ArrayList<>();
 
@@ -54,12 +44,10 @@ public final class Conv2d implements Layer {
     private float[] dy;
     private final Parallel.RangeBody forwardBody = this::forwardSamples;
     private final Parallel.RangeBody unfoldBody = this::unfoldSamples;
-    private final Parallel.RangeBody weightGradDotBody = this::weightGradDotRows;
+    private final Parallel.RangeBody weightGradFiltersBody = this::weightGradFilters;
     private final Parallel.RangeBody biasGradBody = this::biasGradFilters;
     private final Parallel.RangeBody inputGradBody = this::inputGradSamples;
-    private final Parallel.RangeBody transposeBody = this::transposeSamples;
-    private final Parallel.RangeBody weightGradTBody = this::weightGradTRows;
-    private final Parallel.RangeBody copyWeightGradBody = this::copyWeightGradFilters;
+    private final Parallel.RangeBody weightGradStripsBody = this::weightGradStrips;
 
     /**
      * @param name      parameter name prefix, e.g. {@code layer0_conv2d}
@@ -76,7 +64,6 @@ public final class Conv2d implements Layer {
         this.inputGrad = inputGrad;
         this.weight = Parameter.of(name + ".weight", filters, window.channels(), window.kh(), window.kw());
         this.bias = withBias ? Parameter.of(name + ".bias", filters) : null;
-        this.dwT = new float[weight.size()];
     }
 
     /** Input geometry, window, stride and padding. */
@@ -175,12 +162,13 @@ public final class Conv2d implements Layer {
             par.forRange(batch, par.grainFor(batch, 1), unfoldBody);
             colsFresh = true;
         }
-        if (g.colRows() < TRANSPOSED_DW_MIN_K) {
-            // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ as dot products: with few
-            // rows of col (a first layer) transposing dY would cost more than the GEMM.
-            compute.rows(filters, weightGradDotBody);
+        // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ, one FMA chain per element over
+        // (n, p) in order whichever way it is split
+        int strips = g.colRows() / compute.kernels().gemmColumnGrain();
+        if (strips >= 2) {
+            par.forRange(strips, (strips + par.threads() - 1) / par.threads(), weightGradStripsBody);
         } else {
-            weightGradTransposed();
+            compute.rows(filters, weightGradFiltersBody);
         }
         if (bias != null) {
             par.forRange(filters, par.grainFor(filters, 1), biasGradBody);
@@ -204,8 +192,8 @@ public final class Conv2d implements Layer {
         }
     }
 
-    /** Rows {@code [from, to)} of dW as dot products against col, summed over the samples in order. */
-    private void weightGradDotRows(int from, int to) {
+    /** Filters {@code [from, to)} of dW (few im2col rows: a first layer). */
+    private void weightGradFilters(int from, int to) {
         int p = g.outPlane();
         int kk = g.colRows();
         for (int n = 0; n < batch; n++) {
@@ -239,54 +227,24 @@ public final class Conv2d implements Layer {
     }
 
     /**
-     * {@code dWᵀ[K][F] = sum over samples of col_n[K][P] · dY_nᵀ[P][F]}, then copied into
-     * {@code dW[F][K]}. With dY transposed (F·P floats per sample) the GEMM is the broadcast-FMA
-     * kind, about twice as fast here as dot products against col (convolution.md), and a split
-     * over the K rows reads only those rows of every col_n. Split over outputs only, summed over
-     * samples in order.
+     * Strips {@code [from, to)} of dW's columns (im2col rows), the last strip running to K: all
+     * filters, so each thread packs only its rows of every sample's im2col. With the filters as
+     * the GEMM's rows nothing is padded (64 filters are eight 8-row micro-tiles, where 64 columns
+     * were one and a third 48-wide strips) and dY needs no transposition: the previous form,
+     * {@code dWᵀ = col · dYᵀ} split over K rows in chunks that each packed every sample's dYᵀ, took
+     * 33 ms per batch of the CNN example's second convolution at 1 thread (6 ms of it transposing
+     * dY) and 30 ms at 2; this one 22 and 17 ms.
      */
-    private void weightGradTransposed() {
-        var par = compute.parallel();
-        if (dyT.length < batch * outSize()) {
-            dyT = new float[batch * outSize()];
-        }
-        par.forRange(batch, par.grainFor(batch, 1), transposeBody);
-        compute.rows(g.colRows(), weightGradTBody);
-        par.forRange(filters, par.grainFor(filters, 1), copyWeightGradBody);
-    }
-
-    private void transposeSamples(int from, int to) {
-        for (int n = from; n < to; n++) {
-            transpose(dy, n * outSize(), filters, g.outPlane(), dyT, n * outSize());
-        }
-    }
-
-    private void weightGradTRows(int from, int to) {
+    private void weightGradStrips(int from, int to) {
         int p = g.outPlane();
         int kk = g.colRows();
+        int grain = compute.kernels().gemmColumnGrain();
+        int strips = kk / grain;
+        int j0 = from * grain;
+        int j1 = to == strips ? kk : to * grain;
         for (int n = 0; n < batch; n++) {
-            compute.kernels().gemm(false, false, from, to, filters, p, cols, n * kk * p, p, dyT, n * outSize(), filters,
-                    dwT, 0, filters, n > 0);
-        }
-    }
-
-    private void copyWeightGradFilters(int from, int to) {
-        int kk = g.colRows();
-        float[] dw = weight.grad();
-        for (int f = from; f < to; f++) {
-            for (int r = 0; r < kk; r++) {
-                dw[f * kk + r] = dwT[r * filters + f];
-            }
-        }
-    }
-
-    /** {@code dst[j][i] = src[i][j]} for a {@code rows × cols} matrix at the given offsets. */
-    private static void transpose(float[] src, int so, int rows, int cols, float[] dst, int dOff) {
-        for (int i = 0; i < rows; i++) {
-            int r = so + i * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[dOff + j * rows + i] = src[r + j];
-            }
+            compute.kernels().gemm(false, true, 0, filters, j1 - j0, p, dy, n * outSize(), p, cols, n * kk * p + j0 * p, p,
+                    weight.grad(), j0, kk, n > 0);
         }
     }
 

@@ -56,7 +56,7 @@ public final class ConvBench {
             }
             phases(k, g, f, gflop);
         }
-        // Where transposing dY for the weight gradient starts to pay (Conv2d.TRANSPOSED_DW_MIN_K)
+        // Few im2col rows: the weight gradient of a first layer
         for (int c : new int[] {2, 4, 8}) {
             Window2d g = new Window2d(c, 26, 26, 3, 3, 1, 1, 0, 0, 0, 0);
             System.out.printf(Locale.ROOT, "%n== %dx26x26 -> 32 3x3 valid (K = %d), batch %d%n", c, g.colRows(), BATCH);

@@ -41,10 +41,10 @@ class ConvGradientCheckTest {
         check(LayerSpec.of("conv2d", "filters", "4", "kernel", "2x3", "stride", "2x1", "padding", "same"), new int[] {3, 6, 7});
         check(LayerSpec.of("conv2d", "filters", "2", "kernel", "3", "stride", "3x2", "padding", "2", "bias", "false"), odd);
         check(LayerSpec.of("conv2d", "filters", "3", "kernel", "1"), new int[] {4, 3, 3});
-        // 8·3·3 = 72 im2col rows: the weight gradient goes through the transposed-dY GEMM
-        assertTrue(8 * 3 * 3 >= Conv2d.TRANSPOSED_DW_MIN_K);
+        // 8·3·3 = 72 and 11·3·3 = 99 im2col rows: the weight gradient in one strip and in strips
         check(LayerSpec.of("conv2d", "filters", "5", "kernel", "3", "stride", "2", "padding", "same"), new int[] {8, 7, 6});
         check(LayerSpec.of("conv2d", "filters", "3", "kernel", "3x4", "padding", "1x2", "bias", "false"), new int[] {6, 5, 6});
+        check(LayerSpec.of("conv2d", "filters", "3", "kernel", "3"), new int[] {11, 6, 5});
     }
 
     @Test
