@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * One GEMM as the layers call it: {@code C = op(A)·op(B)} with {@code C} {@code m×n} and reduction
- * length {@code k}, split over the rows of {@code C} exactly like {@link Compute#gemmRows} does in
- * {@code Dense}. Shapes are written {@code OP:MxNxK}:
+ * length {@code k}, split over rows or column strips of {@code C} exactly like {@link Compute#gemm}
+ * does in {@code Dense}. Shapes are written {@code OP:MxNxK}:
  * <ul>
  *   <li>{@code NN} — forward {@code X·W}: {@code m} = batch, {@code n} = outputs, {@code k} = inputs;</li>
  *   <li>{@code TN} — weight gradient {@code Xᵀ·dY}: {@code m} = inputs, {@code n} = outputs,
@@ -36,7 +36,6 @@ final class GemmCase implements AutoCloseable {
     private final float[] b;
     private final int ldb;
     final float[] c;
-    private final Parallel.RangeBody body;
 
     GemmCase(String shape, Kernels kernels, int threads) {
         String[] opDims = shape.split(":");
@@ -62,9 +61,6 @@ final class GemmCase implements AutoCloseable {
         c = new float[m * n];
         parallel = new Parallel(threads);
         compute = new Compute(kernels, parallel);
-        final boolean ta = transA;
-        final boolean tb = transB;
-        body = (from, to) -> kernels.gemm(ta, tb, from, to, n, k, a, lda, b, ldb, c, n, false);
     }
 
     private static float[] random(SplittableRandom rnd, int size) {
@@ -75,9 +71,9 @@ final class GemmCase implements AutoCloseable {
         return x;
     }
 
-    /** One product, all rows, on the pool. */
+    /** One product on the pool, split as training splits it ({@link Compute#gemm}: rows, or column strips when short and wide). */
     float[] run() {
-        compute.gemmRows(m, body);
+        compute.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, n, false);
         return c;
     }
 
