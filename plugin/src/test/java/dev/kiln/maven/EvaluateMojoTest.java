@@ -1,6 +1,7 @@
 package dev.kiln.maven;
 
 
+import dev.kiln.train.SyntheticIdx;
 import dev.kiln.kernels.KernelProvider;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Network;

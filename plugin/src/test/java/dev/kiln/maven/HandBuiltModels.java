@@ -1,5 +1,6 @@
 package dev.kiln.maven;
 
+import dev.kiln.train.SyntheticIdx;
 import dev.kiln.onnx.proto.Onnx;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.kiln.maven;
 
+import dev.kiln.train.SyntheticIdx;
 import dev.kiln.spec.TrainingSpec;
 import dev.kiln.train.EpochStats;
 import dev.kiln.train.TrainingJob;

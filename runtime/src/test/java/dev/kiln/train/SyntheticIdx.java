@@ -10,15 +10,15 @@ import java.util.SplittableRandom;
  * Small generated IDX files that a network can learn: class {@code c} lights a 4×4 block whose
  * position depends on {@code c}, on top of noise. Unit tests only; real runs use real MNIST.
  */
-final class SyntheticIdx {
+public final class SyntheticIdx {
 
-    static final int SIDE = 28;
+    public static final int SIDE = 28;
 
     private SyntheticIdx() {
     }
 
     /** Writes {@code train-images}, {@code train-labels}, {@code test-images}, {@code test-labels} into {@code dir}. */
-    static void write(Path dir, int train, int test, long seed) throws IOException {
+    public static void write(Path dir, int train, int test, long seed) throws IOException {
         Files.createDirectories(dir);
         write(dir.resolve("train-images"), dir.resolve("train-labels"), train, seed);
         write(dir.resolve("test-images"), dir.resolve("test-labels"), test, seed + 1);
