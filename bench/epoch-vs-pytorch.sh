@@ -213,16 +213,18 @@ EPOCH_WORKLOADS=()
 for w in mlp cnn; do has $w && EPOCH_WORKLOADS+=("$w"); done
 
 if [[ ${#EPOCH_WORKLOADS[@]} -gt 0 ]]; then
-  JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
-  if [[ $BUILD == 1 || ! -f ${JARS[0]} ]]; then
+  # the runtime jar itself, not its test-fixtures jar (kiln-runtime-<version>-tests.jar)
+  runtime_jar() { ls "$ROOT"/runtime/target/kiln-runtime-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -1; }
+  JAR_RT=$(runtime_jar)
+  if [[ $BUILD == 1 || -z $JAR_RT ]]; then
     echo
     echo "== Building the runtime jar"
     (cd "$ROOT" && ./mvnw -q -B -pl runtime -DskipTests package)
-    JARS=("$ROOT"/runtime/target/kiln-runtime-*.jar)
+    JAR_RT=$(runtime_jar)
   fi
   (cd "$ROOT" && ./mvnw -q -B -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$TMP/cp.txt" > /dev/null)
-  CP="${JARS[0]}:$(cat "$TMP/cp.txt")"
+  CP="$JAR_RT:$(cat "$TMP/cp.txt")"
 fi
 
 for w in "${EPOCH_WORKLOADS[@]}"; do
