@@ -7,10 +7,14 @@ import java.util.List;
 /**
  * Fully connected layer: {@code y = x·W + b}, with {@code W} stored {@code [in][out]} (the ONNX
  * {@code Gemm} layout with {@code transB = 0}).
+ *
+ * <p>A subclass may multiply by other weights than {@code W} while training ({@link #weights})
+ * and adjust {@code dW} after it is computed ({@link #weightGradComputed}): {@link DropConnect}
+ * masks both.
  */
-public final class Dense implements Layer {
+public class Dense implements Layer {
 
-    private final Compute compute;
+    protected final Compute compute;
     private final int in;
     private final int out;
     private final boolean inputGrad;
@@ -20,6 +24,8 @@ public final class Dense implements Layer {
     private float[] input;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
+    /** The weights the last forward pass multiplied by: {@code W}, or what {@link #weights} handed instead. */
+    private float[] weightsUsed;
     /** The batch size and output gradient of the current call, read by the bodies below. */
     private int batch;
     private float[] dy;
@@ -51,6 +57,7 @@ public final class Dense implements Layer {
         return out;
     }
 
+    /** The weights, {@code [in][out]}: what inference and export use. */
     public Parameter weight() {
         return weight;
     }
@@ -76,9 +83,19 @@ public final class Dense implements Layer {
         if (output.length < batch * out) {
             output = new float[batch * out];
         }
-        compute.gemm(false, false, batch, out, in, x, in, weight.value(), out, output, out, false);
+        weightsUsed = weights(training);
+        compute.gemm(false, false, batch, out, in, x, in, weightsUsed, out, output, out, false);
         compute.rows(batch, addBiasBody);
         return output;
+    }
+
+    /** The {@code [in][out]} weights a forward pass multiplies by; {@code W} itself here. */
+    protected float[] weights(boolean training) {
+        return weight.value();
+    }
+
+    /** Called once {@code dW} of a backward pass is in {@code weight().grad()}; nothing to do here. */
+    protected void weightGradComputed() {
     }
 
     /** {@code y += b} for rows {@code [from, to)} of the batch. */
@@ -86,12 +103,14 @@ public final class Dense implements Layer {
         compute.kernels().addRowVector(output, from, to, out, bias.value());
     }
 
+    /** {@code dW = xᵀ·dy}, {@code db} = column sums of dy, {@code dx = dy·Wᵀ} with the weights the forward pass used. */
     @Override
     public float[] backward(float[] dy, int batch) {
         this.dy = dy;
         this.batch = batch;
-        // dW = xᵀ·dy, the reduction over the batch whole
+        // the reduction over the batch stays whole: the same bits at any split
         compute.gemm(true, false, in, out, batch, input, in, dy, out, weight.grad(), out, false);
+        weightGradComputed();
         compute.parallel().forRange(out, 64, biasGradBody);
         if (!inputGrad) {
             return null;
@@ -99,8 +118,8 @@ public final class Dense implements Layer {
         if (gradIn.length < batch * in) {
             gradIn = new float[batch * in];
         }
-        // dx = dy·Wᵀ : W is [in][out], so row j of W is column j of Wᵀ, contiguous over the reduction
-        compute.gemm(false, true, batch, in, out, dy, out, weight.value(), out, gradIn, in, false);
+        // W is [in][out], so row j of W is column j of Wᵀ, contiguous over the reduction
+        compute.gemm(false, true, batch, in, out, dy, out, weightsUsed, out, gradIn, in, false);
         return gradIn;
     }
 

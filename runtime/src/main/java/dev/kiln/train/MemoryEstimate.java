@@ -73,10 +73,10 @@ public record MemoryEstimate(long parameters, long optimizer, long activations, 
             if (l instanceof Conv2d c) {
                 Window2d g = c.window();
                 long colSize = (long) g.colRows() * g.outPlane();
-                // training columns for the whole batch, a transposed output gradient, dW transposed,
-                // and one column buffer per chunk of an evaluation batch (forRange makes ~4 per thread)
+                // training columns for the whole batch, and one column buffer per chunk of an
+                // evaluation batch or of the input gradient (forRange makes ~4 per thread)
                 long chunks = Math.min(maxBatch, 4L * threads);
-                workspace += batch * colSize + batch * out + c.weight().size() + chunks * colSize;
+                workspace += batch * colSize + chunks * colSize;
             } else if (l instanceof MaxPool2d) {
                 workspace += maxBatch * out; // argmax indices, ints
             } else if (l instanceof DropConnect d) {
