@@ -58,8 +58,42 @@ public final class VectorKernels implements Kernels {
     public void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                      boolean accumulate) {
+        gemm(transA, transB, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null);
+    }
+
+    /** Straight into the packed kernel's accumulators where the packed path applies; otherwise fill, then accumulate. */
+    @Override
+    public void gemmRowInit(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                            float[] rowInit) {
+        gemm(transA, transB, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, rowInit);
+    }
+
+    /** Both GEMM entry points: the one choice of code path; {@code rowInit} (or null) as in {@link #gemmRowInit}. */
+    private void gemm(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                      boolean accumulate, float[] rowInit) {
         if (rowFrom >= rowTo || n <= 0) {
             return;
+        }
+        int ars = transA ? 1 : lda;
+        int acs = transA ? lda : 1;
+        boolean dot = transB && !transA && dotProducts(n, k);
+        if (k > 0 && !dot && (transB || rowTo - rowFrom >= PACK_MIN_ROWS)) {
+            // transposed B: op(B) columns are strided and only the packed path reads them well
+            // (measured at least as fast as dot products even for 8-row ranges, 3.5× faster for 64 rows)
+            int brs = transB ? 1 : ldb;
+            int bcs = transB ? ldb : 1;
+            PackedGemm.gemm(ars, acs, brs, bcs, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate,
+                    rowInit);
+            return;
+        }
+        if (rowInit != null) {
+            // the unpacked paths have no starting values: fill the rows, then accumulate (same bits)
+            for (int i = rowFrom; i < rowTo; i++) {
+                fillVector(c, cOff + i * ldc, cOff + i * ldc + n, rowInit[i]);
+            }
+            accumulate = true;
         }
         if (k <= 0) {
             if (!accumulate) {
@@ -67,18 +101,8 @@ public final class VectorKernels implements Kernels {
                     fillVector(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
-            return;
-        }
-        int ars = transA ? 1 : lda;
-        int acs = transA ? lda : 1;
-        if (transB && !transA && dotProducts(n, k)) {
+        } else if (dot) {
             gemmDot(rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (transB) {
-            // op(B) columns are strided: only the packed path reads them well (measured at least
-            // as fast as dot products even for 8-row ranges, 3.5× faster for 64 rows)
-            PackedGemm.gemm(ars, acs, 1, ldb, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate, null);
-        } else if (rowTo - rowFrom >= PACK_MIN_ROWS) {
-            PackedGemm.gemm(ars, acs, ldb, 1, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate, null);
         } else {
             gemmAxpy(ars, acs, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
@@ -88,24 +112,6 @@ public final class VectorKernels implements Kernels {
     @Override
     public int gemmColumnGrain() {
         return Math.max(48, PackedGemm.NR);
-    }
-
-    /** Straight into the packed kernel's accumulators where the packed path applies; otherwise the default. */
-    @Override
-    public void gemmRowInit(boolean transA, boolean transB, int rowFrom, int rowTo, int n, int k,
-                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                            float[] rowInit) {
-        boolean packed = transB ? !(dotProducts(n, k) && !transA) : rowTo - rowFrom >= PACK_MIN_ROWS;
-        if (!packed || k <= 0 || n <= 0 || rowFrom >= rowTo) {
-            Kernels.super.gemmRowInit(transA, transB, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
-                    rowInit);
-            return;
-        }
-        int ars = transA ? 1 : lda;
-        int acs = transA ? lda : 1;
-        int brs = transB ? 1 : ldb;
-        int bcs = transB ? ldb : 1;
-        PackedGemm.gemm(ars, acs, brs, bcs, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, false, rowInit);
     }
 
     /**
@@ -896,7 +902,7 @@ public final class VectorKernels implements Kernels {
             }
             for (; o < plane; o++) {
                 int yo = o / ow;
-                maxPoolOne(x, xOff, g, c, yo * g.sh(), Math.min(g.inH(), yo * g.sh() + kh), o % ow,
+                maxPoolOne(x, xOff, g, c, yo * g.sh(), yo * g.sh() + kh, o % ow,
                         y, yOff + oc + o, arg, argOff + oc + o);
             }
         }

@@ -20,7 +20,7 @@ public final class Compute {
     public Compute(Kernels kernels, Parallel parallel) {
         this.kernels = kernels;
         this.parallel = parallel;
-        this.gemm = new ParallelGemm(kernels, parallel);
+        this.gemm = new ParallelGemm(this);
     }
 
     /** Scalar or vector kernels. */
@@ -40,7 +40,17 @@ public final class Compute {
      */
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
                      float[] c, int ldc, boolean accumulate) {
-        gemm.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, this);
+        gemm.gemm(transA, transB, m, n, k, a, lda, 0, b, ldb, 0, 1, c, ldc, accumulate);
+    }
+
+    /**
+     * {@code C = Σ_{i < items} op(A_i)·op(B_i)}, {@code A_i} starting at {@code a[i·aStride]} and
+     * {@code B_i} at {@code b[i·bStride]} (samples of a batch), split like {@link #gemm}: every
+     * element of C is one FMA chain over item, then {@code k}, in order, at any thread count.
+     */
+    public void gemmSum(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, int aStride,
+                        float[] b, int ldb, int bStride, int items, float[] c, int ldc) {
+        gemm.gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, items, c, ldc, false);
     }
 
     /** Element-wise work is split in chunks that are multiples of this, so vector and scalar

@@ -14,8 +14,8 @@ import java.util.List;
  * <p>Computed as im2col + GEMM (see {@code convolution.md} for the measurements behind the
  * choice): per sample, {@code Y[F][P] = W[F][K] · col[K][P]} with {@code K = C·kh·kw} and
  * {@code P = outH·outW}. Work is split over samples for the forward pass and the input gradient,
- * over strips of im2col rows (or over filters, when there are few rows) for the weight gradient
- * and over filters for the bias gradient, whose sums over the batch always run in sample order:
+ * as {@link Compute#gemmSum} splits it for the weight gradient (strips of im2col rows, or filters
+ * when there are few rows) and over filters for the bias gradient, whose sums over the batch always run in sample order:
  * results are bit-identical at any thread count.
  */
 public final class Conv2d implements Layer {
@@ -44,10 +44,8 @@ public final class Conv2d implements Layer {
     private float[] dy;
     private final Parallel.RangeBody forwardBody = this::forwardSamples;
     private final Parallel.RangeBody unfoldBody = this::unfoldSamples;
-    private final Parallel.RangeBody weightGradFiltersBody = this::weightGradFilters;
     private final Parallel.RangeBody biasGradBody = this::biasGradFilters;
     private final Parallel.RangeBody inputGradBody = this::inputGradSamples;
-    private final Parallel.RangeBody weightGradStripsBody = this::weightGradStrips;
 
     /**
      * @param name      parameter name prefix, e.g. {@code layer0_conv2d}
@@ -162,14 +160,15 @@ public final class Conv2d implements Layer {
             par.forRange(batch, par.grainFor(batch, 1), unfoldBody);
             colsFresh = true;
         }
-        // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ, one FMA chain per element over
-        // (n, p) in order whichever way it is split
-        int strips = g.colRows() / compute.kernels().gemmColumnGrain();
-        if (strips >= 2) {
-            par.forRange(strips, (strips + par.threads() - 1) / par.threads(), weightGradStripsBody);
-        } else {
-            compute.rows(filters, weightGradFiltersBody);
-        }
+        // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ, with the filters as the GEMM's
+        // rows: nothing padded (64 filters are eight 8-row micro-tiles, where 64 columns of
+        // dWᵀ were one and a third 48-wide strips), no transposed dY, and split over strips of
+        // im2col rows so that each thread packs only its rows of every sample's im2col. The
+        // earlier dWᵀ = col · dYᵀ split over K rows took 33 ms per batch of the CNN example's
+        // second convolution at 1 thread (6 of them transposing dY) and 30 at 2; this 22 and 17.
+        int p = g.outPlane();
+        compute.gemmSum(false, true, filters, g.colRows(), p, dy, p, outSize(), cols, p, colSize, batch,
+                weight.grad(), g.colRows());
         if (bias != null) {
             par.forRange(filters, par.grainFor(filters, 1), biasGradBody);
         }
@@ -189,16 +188,6 @@ public final class Conv2d implements Layer {
         int colSize = g.colRows() * g.outPlane();
         for (int n = from; n < to; n++) {
             compute.kernels().im2col(input, n * inSize(), g, cols, n * colSize);
-        }
-    }
-
-    /** Filters {@code [from, to)} of dW (few im2col rows: a first layer). */
-    private void weightGradFilters(int from, int to) {
-        int p = g.outPlane();
-        int kk = g.colRows();
-        for (int n = 0; n < batch; n++) {
-            compute.kernels().gemm(false, true, from, to, kk, p, dy, n * outSize(), p, cols, n * kk * p, p,
-                    weight.grad(), 0, kk, n > 0);
         }
     }
 
@@ -223,28 +212,6 @@ public final class Conv2d implements Layer {
         for (int n = from; n < to; n++) {
             k.gemm(true, false, 0, kk, p, filters, weight.value(), 0, kk, dy, n * outSize(), p, dcol, 0, p, false);
             k.col2im(dcol, 0, g, gradIn, n * inSize());
-        }
-    }
-
-    /**
-     * Strips {@code [from, to)} of dW's columns (im2col rows), the last strip running to K: all
-     * filters, so each thread packs only its rows of every sample's im2col. With the filters as
-     * the GEMM's rows nothing is padded (64 filters are eight 8-row micro-tiles, where 64 columns
-     * were one and a third 48-wide strips) and dY needs no transposition: the previous form,
-     * {@code dWᵀ = col · dYᵀ} split over K rows in chunks that each packed every sample's dYᵀ, took
-     * 33 ms per batch of the CNN example's second convolution at 1 thread (6 ms of it transposing
-     * dY) and 30 ms at 2; this one 22 and 17 ms.
-     */
-    private void weightGradStrips(int from, int to) {
-        int p = g.outPlane();
-        int kk = g.colRows();
-        int grain = compute.kernels().gemmColumnGrain();
-        int strips = kk / grain;
-        int j0 = from * grain;
-        int j1 = to == strips ? kk : to * grain;
-        for (int n = 0; n < batch; n++) {
-            compute.kernels().gemm(false, true, 0, filters, j1 - j0, p, dy, n * outSize(), p, cols, n * kk * p + j0 * p, p,
-                    weight.grad(), j0, kk, n > 0);
         }
     }
 

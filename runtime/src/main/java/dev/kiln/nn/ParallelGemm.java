@@ -4,8 +4,10 @@ import dev.kiln.kernels.Kernels;
 import dev.kiln.parallel.Parallel;
 
 /**
- * One GEMM {@code C = op(A)·op(B)} ({@code C +=} when accumulating) over the worker pool, split
- * over rows of C or over strips of its columns, whichever makes each thread pack less.
+ * One GEMM {@code C = op(A)·op(B)} ({@code C +=} when accumulating), or a sum of GEMMs
+ * {@code C = Σ op(A_i)·op(B_i)} over items at fixed strides (a convolution's weight gradient over
+ * the samples of a batch), over the worker pool, split over rows of C or over strips of its
+ * columns, whichever makes each thread pack less.
  *
  * <p>A packed GEMM packs all of {@code op(B)} for every row chunk and all of {@code op(A)} for
  * every column chunk. With {@code T} threads a row split packs {@code m·k/T + k·n} per thread, a
@@ -16,7 +18,7 @@ import dev.kiln.parallel.Parallel;
  * forward pass at 2 threads).
  *
  * <p>Bits do not depend on the split: every element of C is one FMA chain over {@code k} in
- * order. Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
+ * order (over item, then {@code k}, for a sum: each chunk runs the items in order, accumulating). Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
  * one takes the rest), so no chunk is narrow enough for a kernel to pick another code path than
  * the whole product would.
  *
@@ -26,6 +28,7 @@ import dev.kiln.parallel.Parallel;
  */
 final class ParallelGemm {
 
+    private final Compute compute;
     private final Kernels kernels;
     private final Parallel parallel;
     private boolean busy;
@@ -42,19 +45,29 @@ final class ParallelGemm {
     private int ldb;
     private float[] c;
     private int ldc;
+    private int items;
+    private int aStride;
+    private int bStride;
     private int strips;
     private final Parallel.RangeBody rowsBody = this::rows;
     private final Parallel.RangeBody columnsBody = this::columns;
 
-    ParallelGemm(Kernels kernels, Parallel parallel) {
-        this.kernels = kernels;
-        this.parallel = parallel;
+    ParallelGemm(Compute compute) {
+        this.compute = compute;
+        this.kernels = compute.kernels();
+        this.parallel = compute.parallel();
     }
 
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
-              float[] c, int ldc, boolean accumulate, Compute compute) {
+    /**
+     * {@code C = Σ_{i < items} op(A_i)·op(B_i)} ({@code C +=} when {@code accumulate}), with
+     * {@code A_i} at {@code a[i·aStride]} and {@code B_i} at {@code b[i·bStride]}; one item is a
+     * plain GEMM.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, int aStride,
+              float[] b, int ldb, int bStride, int items, float[] c, int ldc, boolean accumulate) {
         if (busy) {
-            new ParallelGemm(kernels, parallel).gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, compute);
+            new ParallelGemm(compute).gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, items, c, ldc,
+                    accumulate);
             return;
         }
         busy = true;
@@ -66,16 +79,21 @@ final class ParallelGemm {
             this.k = k;
             this.a = a;
             this.lda = lda;
+            this.aStride = aStride;
             this.b = b;
             this.ldb = ldb;
+            this.bStride = bStride;
+            this.items = items;
             this.c = c;
             this.ldc = ldc;
             this.accumulate = accumulate;
             strips = n / kernels.gemmColumnGrain();
             int threads = parallel.threads();
-            // at least two strips per thread, or the chunks are too uneven (128 columns: 48 and 80)
+            // at least two strips per thread, or the chunks are too uneven (128 columns: 48 and 80);
+            // two chunks per thread where there are enough strips, for balance, else one
             if (threads > 1 && m < n && strips >= 2 * threads) {
-                parallel.forRange(strips, (strips + 2 * threads - 1) / (2 * threads), columnsBody);
+                int chunks = threads * (strips >= 4 * threads ? 2 : 1);
+                parallel.forRange(strips, (strips + chunks - 1) / chunks, columnsBody);
             } else {
                 compute.gemmRows(m, rowsBody);
             }
@@ -88,7 +106,10 @@ final class ParallelGemm {
     }
 
     private void rows(int from, int to) {
-        kernels.gemm(transA, transB, from, to, n, k, a, 0, lda, b, 0, ldb, c, 0, ldc, accumulate);
+        for (int i = 0; i < items; i++) {
+            kernels.gemm(transA, transB, from, to, n, k, a, i * aStride, lda, b, i * bStride, ldb, c, 0, ldc,
+                    accumulate || i > 0);
+        }
     }
 
     /** Column strips {@code [from, to)}; the last strip runs to column {@code n}. */
@@ -97,6 +118,9 @@ final class ParallelGemm {
         int j0 = from * grain;
         int j1 = to == strips ? n : to * grain;
         int bOff = transB ? j0 * ldb : j0;
-        kernels.gemm(transA, transB, 0, m, j1 - j0, k, a, 0, lda, b, bOff, ldb, c, j0, ldc, accumulate);
+        for (int i = 0; i < items; i++) {
+            kernels.gemm(transA, transB, 0, m, j1 - j0, k, a, i * aStride, lda, b, i * bStride + bOff, ldb, c, j0, ldc,
+                    accumulate || i > 0);
+        }
     }
 }

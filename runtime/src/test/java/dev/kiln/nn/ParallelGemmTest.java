@@ -61,6 +61,34 @@ class ParallelGemmTest {
         }
     }
 
+    /**
+     * A sum over items (a convolution's weight gradient over samples) equals the items'
+     * products accumulated one after the other, bit for bit, at 1, 2 and 3 threads, split over
+     * rows (few columns) or column strips.
+     */
+    @ParameterizedTest
+    @CsvSource({"64,288,576,5", "32,9,676,4", "8,200,30,3", "64,100,17,2"})
+    void sumOverItemsIsTheItemsAccumulatedInOrder(int m, int n, int k, int items) {
+        for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
+            Random r = new Random(m * 13L + n + k * 7L + items);
+            // dY_i [m][k] and col_i [n][k] of each sample, as the convolution passes them
+            float[] a = random(r, items * m * k);
+            float[] b = random(r, items * n * k);
+            float[] expected = new float[m * n];
+            for (int i = 0; i < items; i++) {
+                kernels.gemm(false, true, 0, m, n, k, a, i * m * k, k, b, i * n * k, k, expected, 0, n, i > 0);
+            }
+            for (int threads : new int[] {1, 2, 3}) {
+                float[] c = random(r, m * n);
+                try (Parallel p = new Parallel(threads)) {
+                    new Compute(kernels, p).gemmSum(false, true, m, n, k, a, k, m * k, b, k, n * k, items, c, n);
+                }
+                assertArrayEquals(expected, c, kernels.name() + " " + m + "x" + n + "x" + k + " x" + items
+                        + " threads=" + threads);
+            }
+        }
+    }
+
     /** A batch of 64 against a 512-wide layer is split into column strips, each the whole batch. */
     @Test
     void shortWideProductsSplitColumns() {
