@@ -56,6 +56,31 @@ public interface Kernels {
         gemm(transA, transB, rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, true);
     }
 
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code C = A·op(B)} with B the im2col unfolding of one
+     * sample: {@code col[K][P]} of {@link #im2col}{@code (x, xOff, g, ...)}, {@code K = g.colRows()}
+     * window offsets by {@code P = g.outPlane()} output positions. {@code op(B)} is
+     * {@code col[:, colFrom:]} ({@code k = K}: a convolution's forward pass), or
+     * {@code colᵀ[:, colFrom:]} when {@code transB} ({@code k = P}: its weight gradient), so
+     * that column chunks of C can be computed apart. {@code C +=} when {@code accumulate}; row
+     * {@code i} starts from {@code rowInit[i]} when {@code rowInit} is not null. The same bits as
+     * {@code im2col} followed by {@link #gemm}/{@link #gemmRowInit}, which is what this default
+     * does, in a per-thread scratch buffer; kernels may pack from {@code x} without unfolding it.
+     */
+    default void gemmUnfolded(boolean transB, int rowFrom, int rowTo, int n, int k, float[] a, int aOff, int lda,
+                              float[] x, int xOff, Window2d g, int colFrom, float[] c, int cOff, int ldc,
+                              boolean accumulate, float[] rowInit) {
+        int p = g.outPlane();
+        float[] col = UnfoldScratch.get(g.colRows() * p);
+        im2col(x, xOff, g, col, 0);
+        int bOff = transB ? colFrom * p : colFrom;
+        if (rowInit != null) {
+            gemmRowInit(false, transB, rowFrom, rowTo, n, k, a, aOff, lda, col, bOff, p, c, cOff, ldc, rowInit);
+        } else {
+            gemm(false, transB, rowFrom, rowTo, n, k, a, aOff, lda, col, bOff, p, c, cOff, ldc, accumulate);
+        }
+    }
+
     /** Adds {@code bias[j]} to every row of {@code c[rows][n]} for rows {@code [rowFrom,rowTo)}. */
     void addRowVector(float[] c, int rowFrom, int rowTo, int n, float[] bias);
 

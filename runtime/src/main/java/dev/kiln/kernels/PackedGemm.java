@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       pack op(A)[ic:ic+mc, pc:pc+kc] into MR-row strips (zero-padded to a whole strip)
  *       for each NR strip, for each MR strip: the MR×NR micro-kernel over kc
  * </pre>
- * Transposition is handled while packing, so no transposed copy of an operand is ever made.
+ * Transposition is handled while packing, so no transposed copy of an operand is ever made; nor
+ * is a convolution's im2col unfolding: {@link #gemmUnfolded} packs it from the sample itself.
  *
  * <p><b>Bits.</b> Every C element is one unbroken chain of fused multiply-adds over
  * {@code p = 0..k-1} in order, starting from 0 (or from the old C value when accumulating):
@@ -65,6 +66,8 @@ final class PackedGemm {
         /** Lane {@code j} reads row {@code j % MR}, column {@code j / MR} of an A strip with row stride {@link #aMapStride}. */
         final int[] aMap = new int[L];
         int aMapStride = -1;
+        final Strided strided = new Strided();
+        final Unfolded unfolded = new Unfolded();
     }
 
     /** The gather offsets of {@link Buffers#aMap} for row stride {@code ars}, rebuilt only when the stride changes. */
@@ -93,6 +96,31 @@ final class PackedGemm {
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean acc,
                      float[] rowInit) {
         Buffers buf = BUFFERS.get();
+        Strided src = buf.strided;
+        src.set(b, bOff, brs, bcs);
+        gemm(buf, src, ars, acs, rowFrom, rowTo, n, k, a, aOff, c, cOff, ldc, acc, rowInit);
+        src.b = null;
+    }
+
+    /**
+     * As {@link #gemm(int, int, int, int, int, int, int, int, float[], int, float[], int, float[], int, int, boolean, float[])}
+     * with B the im2col unfolding of one sample, never materialized: {@code op(B) = col[:, colFrom:]}
+     * ({@code col[K][P]}, {@code K = C·kh·kw} window offsets by {@code P} output positions), or
+     * {@code colᵀ[:, colFrom:]} when {@code trans}, read from {@code x[xOff..]} while packing.
+     * The packed values are exactly im2col's, so the results are too.
+     */
+    static void gemmUnfolded(int ars, int acs, float[] x, int xOff, Window2d g, boolean trans, int colFrom,
+                             int rowFrom, int rowTo, int n, int k, float[] a, int aOff, float[] c, int cOff, int ldc,
+                             boolean acc, float[] rowInit) {
+        Buffers buf = BUFFERS.get();
+        Unfolded src = buf.unfolded;
+        src.set(x, xOff, g, trans, colFrom);
+        gemm(buf, src, ars, acs, rowFrom, rowTo, n, k, a, aOff, c, cOff, ldc, acc, rowInit);
+        src.x = null;
+    }
+
+    private static void gemm(Buffers buf, BSource src, int ars, int acs, int rowFrom, int rowTo, int n, int k,
+                             float[] a, int aOff, float[] c, int cOff, int ldc, boolean acc, float[] rowInit) {
         float[] pa = buf.a;
         float[] pb = buf.b;
         for (int jc = 0; jc < n; jc += NC) {
@@ -100,7 +128,7 @@ final class PackedGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = acc || pc > 0;
-                packB(b, bOff, brs, bcs, pc, kc, jc, nc, pb);
+                src.pack(pc, kc, jc, nc, pb);
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
                     int mc = Math.min(MC, rowTo - ic);
                     packA(a, aOff, ars, acs, ic, mc, pc, kc, pa, buf);
@@ -192,42 +220,220 @@ final class PackedGemm {
     }
 
     /**
-     * Reduction {@code [pc, pc+kc)} × columns {@code [jc, jc+nc)} of op(B) as NR-wide strips:
-     * strip {@code s} holds {@code B[pc+p][jc+s·NR+j]} at {@code s·NR·kc + p·NR + j}; columns
-     * past the block are zero.
+     * Where packed B comes from. {@link #pack} writes reduction {@code [pc, pc+kc)} × columns
+     * {@code [jc, jc+nc)} of op(B) as NR-wide strips: strip {@code s} holds {@code B[pc+p][jc+s·NR+j]}
+     * at {@code s·NR·kc + p·NR + j}; columns past the block are zero. One instance of each kind
+     * per thread, set for the call, so a call allocates nothing.
      */
-    private static void packB(float[] b, int bOff, int brs, int bcs, int pc, int kc, int jc, int nc, float[] pb) {
-        for (int s = 0; s < nc; s += NR) {
-            int cols = Math.min(NR, nc - s);
-            int base = s * kc;
-            if (bcs == 1) {
-                // rows of B are contiguous: whole vectors per p
-                int src = bOff + pc * brs + jc + s;
-                if (cols == NR) {
-                    for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(F, b, src + v).intoArray(pb, d + v);
+    private abstract static class BSource {
+        abstract void pack(int pc, int kc, int jc, int nc, float[] pb);
+    }
+
+    /** A matrix in memory: {@code op(B)[p][j] = b[bOff + p·brs + j·bcs]}. */
+    private static final class Strided extends BSource {
+        float[] b;
+        int bOff;
+        int brs;
+        int bcs;
+
+        void set(float[] b, int bOff, int brs, int bcs) {
+            this.b = b;
+            this.bOff = bOff;
+            this.brs = brs;
+            this.bcs = bcs;
+        }
+
+        @Override
+        void pack(int pc, int kc, int jc, int nc, float[] pb) {
+            for (int s = 0; s < nc; s += NR) {
+                int cols = Math.min(NR, nc - s);
+                int base = s * kc;
+                if (bcs == 1) {
+                    // rows of B are contiguous: whole vectors per p
+                    int src = bOff + pc * brs + jc + s;
+                    if (cols == NR) {
+                        for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
+                            for (int v = 0; v < NR; v += L) {
+                                FloatVector.fromArray(F, b, src + v).intoArray(pb, d + v);
+                            }
+                        }
+                    } else {
+                        for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
+                            System.arraycopy(b, src, pb, d, cols);
+                            VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
                         }
                     }
                 } else {
-                    for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
-                        System.arraycopy(b, src, pb, d, cols);
-                        VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
+                    // transposed B: read each column of op(B) contiguously, write with stride NR
+                    for (int j = 0; j < cols; j++) {
+                        int src = bOff + (jc + s + j) * bcs + pc;
+                        for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                            pb[d] = b[src + p];
+                        }
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                            pb[d] = 0f;
+                        }
                     }
                 }
-            } else {
-                // transposed B: read each column of op(B) contiguously, write with stride NR
-                for (int j = 0; j < cols; j++) {
-                    int src = bOff + (jc + s + j) * bcs + pc;
-                    for (int p = 0, d = base + j; p < kc; p++, d += NR) {
-                        pb[d] = b[src + p];
+            }
+        }
+    }
+
+    /**
+     * The im2col unfolding of one sample {@code x[xOff..]} ({@code [C][H][W]}) under window
+     * {@code g}: {@code col[r][q]} is the input under window offset {@code r = (c, ki, kj)} at
+     * output position {@code q = (oy, ox)}, 0 in the padding. {@code op(B)[p][j] = col[p][colFrom+j]},
+     * or {@code col[colFrom+j][p]} when {@code trans} (a convolution's weight gradient). Copied in
+     * runs along output rows, as {@code im2col} does, straight into the packed strips: this saves
+     * writing the unfolded sample (K·P floats, 663 KB for the CNN example's second convolution)
+     * and reading it back, and keeping a batch of them for the weight gradient.
+     */
+    private static final class Unfolded extends BSource {
+        float[] x;
+        int xOff;
+        Window2d g;
+        boolean trans;
+        int colFrom;
+
+        /**
+         * Without padding {@code col[r][q] = x[xOff + offsets[r] + positions[q]]}: the input
+         * offset of window offset {@code r = (c, ki, kj)} plus that of output position
+         * {@code q = (oy, ox)}'s window corner. Whole strips are then packed a vector at a time
+         * with gathers, no division per element or run; built for the last window seen (the
+         * layers' windows are fixed objects), grown, never shrunk.
+         */
+        private int[] offsets = new int[0];
+        private int[] positions = new int[0];
+        private Window2d mapped;
+
+        void set(float[] x, int xOff, Window2d g, boolean trans, int colFrom) {
+            this.x = x;
+            this.xOff = xOff;
+            this.g = g;
+            this.trans = trans;
+            this.colFrom = colFrom;
+            if (g != mapped && unpadded(g)) {
+                map(g);
+            }
+        }
+
+        private static boolean unpadded(Window2d g) {
+            return g.padTop() == 0 && g.padLeft() == 0 && g.padBottom() == 0 && g.padRight() == 0;
+        }
+
+        private void map(Window2d g) {
+            int kk = g.colRows();
+            int p = g.outPlane();
+            if (offsets.length < kk) {
+                offsets = new int[kk];
+            }
+            if (positions.length < p) {
+                positions = new int[p];
+            }
+            int r = 0;
+            for (int c = 0; c < g.channels(); c++) {
+                for (int ki = 0; ki < g.kh(); ki++) {
+                    for (int kj = 0; kj < g.kw(); kj++) {
+                        offsets[r++] = (c * g.inH() + ki) * g.inW() + kj;
                     }
                 }
-                for (int j = cols; j < NR; j++) {
-                    for (int p = 0, d = base + j; p < kc; p++, d += NR) {
-                        pb[d] = 0f;
+            }
+            int q = 0;
+            for (int oy = 0; oy < g.outH(); oy++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    positions[q++] = oy * g.sh() * g.inW() + ox * g.sw();
+                }
+            }
+            mapped = g;
+        }
+
+        @Override
+        void pack(int pc, int kc, int jc, int nc, float[] pb) {
+            boolean gather = mapped == g && unpadded(g);
+            for (int s = 0; s < nc; s += NR) {
+                int cols = Math.min(NR, nc - s);
+                int base = s * kc;
+                if (gather && cols == NR) {
+                    // row p of the strip: one input offset plus the strip's NR offsets of the other kind
+                    int[] fixed = trans ? positions : offsets;
+                    int[] lanes = trans ? offsets : positions;
+                    int laneFrom = colFrom + jc + s;
+                    for (int p = 0, d = base; p < kc; p++, d += NR) {
+                        int from = xOff + fixed[pc + p];
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(F, x, from, lanes, laneFrom + v).intoArray(pb, d + v);
+                        }
+                    }
+                } else if (!trans) {
+                    // strip row p is col row pc+p over output positions [q0, q0+cols)
+                    int q0 = colFrom + jc + s;
+                    for (int p = 0, d = base; p < kc; p++, d += NR) {
+                        run(pc + p, q0, q0 + cols, pb, d, 1);
+                        if (cols < NR) {
+                            VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
+                        }
+                    }
+                } else {
+                    // strip column j is col row colFrom+jc+s+j over output positions [pc, pc+kc)
+                    int r0 = colFrom + jc + s;
+                    for (int j = 0; j < cols; j++) {
+                        run(r0 + j, pc, pc + kc, pb, base + j, NR);
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                            pb[d] = 0f;
+                        }
                     }
                 }
+            }
+        }
+
+        /** {@code col[r][q]} for {@code q in [q0, q1)} into {@code pb[d], pb[d+step], ...}. */
+        private void run(int r, int q0, int q1, float[] pb, int d, int step) {
+            Window2d g = this.g;
+            int window = g.kh() * g.kw();
+            int c = r / window;
+            int ki = r % window / g.kw();
+            int kj = r % g.kw();
+            int ow = g.outW();
+            int h = g.inH();
+            int sw = g.sw();
+            int inX0 = Math.min(ow, g.firstInsideX(kj));
+            int inX1 = Math.max(inX0, g.endInsideX(kj));
+            int plane = xOff + c * h * g.inW() - g.padLeft() + kj;
+            for (int q = q0; q < q1; ) {
+                int oy = q / ow;
+                int ox = q - oy * ow;
+                int oxEnd = Math.min(ow, ox + (q1 - q));
+                int ih = oy * g.sh() - g.padTop() + ki;
+                int n = oxEnd - ox;
+                if (ih < 0 || ih >= h) {
+                    zero(pb, d, n, step);
+                } else {
+                    int x0 = Math.max(ox, inX0);
+                    int x1 = Math.max(x0, Math.min(oxEnd, inX1));
+                    zero(pb, d, x0 - ox, step);
+                    int src = plane + ih * g.inW() + x0 * sw;
+                    int dst = d + (x0 - ox) * step;
+                    if (step == 1 && sw == 1) {
+                        System.arraycopy(x, src, pb, dst, x1 - x0);
+                    } else {
+                        for (int i = x0; i < x1; i++, src += sw, dst += step) {
+                            pb[dst] = x[src];
+                        }
+                    }
+                    zero(pb, d + (x1 - ox) * step, oxEnd - x1, step);
+                }
+                q += n;
+                d += n * step;
+            }
+        }
+
+        private static void zero(float[] pb, int d, int n, int step) {
+            for (int i = 0; i < n; i++, d += step) {
+                pb[d] = 0f;
             }
         }
     }

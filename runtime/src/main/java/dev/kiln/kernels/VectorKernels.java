@@ -108,6 +108,27 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Packs B straight from the sample wherever {@link #gemm} would take the packed path for the
+     * unfolded matrix (so the bits are the same); otherwise unfolds it first, as the default does.
+     */
+    @Override
+    public void gemmUnfolded(boolean transB, int rowFrom, int rowTo, int n, int k, float[] a, int aOff, int lda,
+                             float[] x, int xOff, Window2d g, int colFrom, float[] c, int cOff, int ldc,
+                             boolean accumulate, float[] rowInit) {
+        if (rowFrom >= rowTo || n <= 0) {
+            return;
+        }
+        boolean packed = k > 0 && (transB ? !dotProducts(n, k) : rowTo - rowFrom >= PACK_MIN_ROWS);
+        if (!packed) {
+            Kernels.super.gemmUnfolded(transB, rowFrom, rowTo, n, k, a, aOff, lda, x, xOff, g, colFrom, c, cOff, ldc,
+                    accumulate, rowInit);
+            return;
+        }
+        PackedGemm.gemmUnfolded(lda, 1, x, xOff, g, transB, colFrom, rowFrom, rowTo, n, k, a, aOff, c, cOff, ldc,
+                accumulate, rowInit);
+    }
+
     /** The packed kernel's strip width, at least 48 wide: narrower chunks could fall to the dot-product path. */
     @Override
     public int gemmColumnGrain() {

@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.Kernels;
+import dev.kiln.kernels.Window2d;
 import dev.kiln.parallel.Parallel;
 
 /**
@@ -40,7 +41,7 @@ public final class Compute {
      */
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
                      float[] c, int ldc, boolean accumulate) {
-        gemm.gemm(transA, transB, m, n, k, a, lda, 0, b, ldb, 0, 1, c, ldc, accumulate);
+        gemm.gemm(transA, transB, m, n, k, a, lda, 0, b, ldb, 0, null, 1, c, ldc, accumulate);
     }
 
     /**
@@ -50,7 +51,18 @@ public final class Compute {
      */
     public void gemmSum(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, int aStride,
                         float[] b, int ldb, int bStride, int items, float[] c, int ldc) {
-        gemm.gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, items, c, ldc, false);
+        gemm.gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, null, items, c, ldc, false);
+    }
+
+    /**
+     * {@code C = Σ_{i < items} A_i·op(col_i)}, {@code col_i} the im2col unfolding under {@code g}
+     * of the sample at {@code x[i·xStride]} ({@link Kernels#gemmUnfolded}, never materialized),
+     * split and summed like {@link #gemmSum}: a convolution's weight gradient
+     * {@code dW = Σ dY_n·col_nᵀ} with {@code transB}.
+     */
+    public void gemmSumUnfolded(boolean transB, int m, int n, int k, float[] a, int lda, int aStride, float[] x,
+                                int xStride, Window2d g, int items, float[] c, int ldc) {
+        gemm.gemm(false, transB, m, n, k, a, lda, aStride, x, 0, xStride, g, items, c, ldc, false);
     }
 
     /** Element-wise work is split in chunks that are multiples of this, so vector and scalar

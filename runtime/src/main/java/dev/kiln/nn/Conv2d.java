@@ -13,7 +13,9 @@ import java.util.List;
  *
  * <p>Computed as im2col + GEMM (see {@code convolution.md} for the measurements behind the
  * choice): per sample, {@code Y[F][P] = W[F][K] · col[K][P]} with {@code K = C·kh·kw} and
- * {@code P = outH·outW}. Work is split over samples for the forward pass and the input gradient,
+ * {@code P = outH·outW}. The forward pass and the weight gradient never write {@code col} out:
+ * the kernels copy it from the sample straight into their packed GEMM panels
+ * ({@link dev.kiln.kernels.Kernels#gemmUnfolded}); only the input gradient unfolds into scratch. Work is split over samples for the forward pass and the input gradient,
  * as {@link Compute#gemmSum} splits it for the weight gradient (strips of im2col rows, or filters
  * when there are few rows) and over filters for the bias gradient, whose sums over the batch always run in sample order:
  * results are bit-identical at any thread count.
@@ -30,20 +32,15 @@ public final class Conv2d implements Layer {
     private float[] input;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
-    /** im2col of every sample of the last training batch, kept for the weight gradient. */
-    private float[] cols = new float[0];
-    private boolean colsFresh;
-    /** One im2col-sized buffer per work chunk (never shared between threads at once). */
+    /** One im2col-sized buffer per work chunk of the input gradient (never shared between threads at once). */
     private final List<float[]> scratch = new ArrayList<>();
 
     // The current call's arguments, read by the parallel bodies below; the bodies are made once
     // so that a training step allocates nothing.
     private int batch;
-    private boolean training;
     private int grain;
     private float[] dy;
     private final Parallel.RangeBody forwardBody = this::forwardSamples;
-    private final Parallel.RangeBody unfoldBody = this::unfoldSamples;
     private final Parallel.RangeBody biasGradBody = this::biasGradFilters;
     private final Parallel.RangeBody inputGradBody = this::inputGradSamples;
 
@@ -97,20 +94,10 @@ public final class Conv2d implements Layer {
     public float[] forward(float[] x, int batch, boolean training) {
         input = x;
         this.batch = batch;
-        this.training = training;
-        int colSize = g.colRows() * g.outPlane();
         if (output.length < batch * outSize()) {
             output = new float[batch * outSize()];
         }
-        if (training && cols.length < batch * colSize) {
-            cols = new float[batch * colSize];
-        }
-        grain = compute.parallel().grainFor(batch, 1);
-        if (!training) {
-            ensureScratch(batch, grain, colSize);
-        }
-        compute.parallel().forRange(batch, grain, forwardBody);
-        colsFresh = training;
+        compute.parallel().forRange(batch, compute.parallel().grainFor(batch, 1), forwardBody);
         return output;
     }
 
@@ -122,27 +109,18 @@ public final class Conv2d implements Layer {
         return filters * g.outPlane();
     }
 
-    /** Samples {@code [from, to)}: unfold (into the batch's cols when training), then convolve. */
+    /**
+     * Samples {@code [from, to)}: {@code y = W · col (+ b)}, each output's sum starting from its
+     * filter's bias, with the kernels reading {@code col} from the sample as they pack it.
+     */
     private void forwardSamples(int from, int to) {
-        int colSize = g.colRows() * g.outPlane();
-        float[] col = training ? cols : scratch.get(from / grain);
-        for (int n = from; n < to; n++) {
-            int co = training ? n * colSize : 0;
-            compute.kernels().im2col(input, n * inSize(), g, col, co);
-            convolve(col, co, output, n * outSize());
-        }
-    }
-
-    /** One sample: {@code y = W · col (+ b)}, each output's sum starting from its filter's bias. */
-    private void convolve(float[] col, int co, float[] y, int yo) {
         int p = g.outPlane();
         int kk = g.colRows();
         float[] w = weight.value();
-        var k = compute.kernels();
-        if (bias != null) {
-            k.gemmRowInit(false, false, 0, filters, p, kk, w, 0, kk, col, co, p, y, yo, p, bias.value());
-        } else {
-            k.gemm(false, false, 0, filters, p, kk, w, 0, kk, col, co, p, y, yo, p, false);
+        float[] b = bias == null ? null : bias.value();
+        for (int n = from; n < to; n++) {
+            compute.kernels().gemmUnfolded(false, 0, filters, p, kk, w, 0, kk, input, n * inSize(), g, 0,
+                    output, n * outSize(), p, false, b);
         }
     }
 
@@ -152,22 +130,16 @@ public final class Conv2d implements Layer {
         this.batch = batch;
         var par = compute.parallel();
         int colSize = g.colRows() * g.outPlane();
-        if (!colsFresh) {
-            // The last forward was not a training pass; unfold the batch again.
-            if (cols.length < batch * colSize) {
-                cols = new float[batch * colSize];
-            }
-            par.forRange(batch, par.grainFor(batch, 1), unfoldBody);
-            colsFresh = true;
-        }
         // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ, with the filters as the GEMM's
         // rows: nothing padded (64 filters are eight 8-row micro-tiles, where 64 columns of
         // dWᵀ were one and a third 48-wide strips), no transposed dY, and split over strips of
         // im2col rows so that each thread packs only its rows of every sample's im2col. The
         // earlier dWᵀ = col · dYᵀ split over K rows took 33 ms per batch of the CNN example's
         // second convolution at 1 thread (6 of them transposing dY) and 30 at 2; this 22 and 17.
+        // col_n is packed straight from the input, not kept from the forward pass: reading a
+        // batch of unfolded samples (42 MB there) back from memory cost about 10 ms of it.
         int p = g.outPlane();
-        compute.gemmSum(false, true, filters, g.colRows(), p, dy, p, outSize(), cols, p, colSize, batch,
+        compute.gemmSumUnfolded(true, filters, g.colRows(), p, dy, p, outSize(), input, inSize(), g, batch,
                 weight.grad(), g.colRows());
         if (bias != null) {
             par.forRange(filters, par.grainFor(filters, 1), biasGradBody);
@@ -182,13 +154,6 @@ public final class Conv2d implements Layer {
         ensureScratch(batch, grain, colSize);
         par.forRange(batch, grain, inputGradBody);
         return gradIn;
-    }
-
-    private void unfoldSamples(int from, int to) {
-        int colSize = g.colRows() * g.outPlane();
-        for (int n = from; n < to; n++) {
-            compute.kernels().im2col(input, n * inSize(), g, cols, n * colSize);
-        }
     }
 
     private void biasGradFilters(int from, int to) {

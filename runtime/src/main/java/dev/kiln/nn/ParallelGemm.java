@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.Kernels;
+import dev.kiln.kernels.Window2d;
 import dev.kiln.parallel.Parallel;
 
 /**
@@ -49,6 +50,8 @@ final class ParallelGemm {
     private int aStride;
     private int bStride;
     private int strips;
+    /** Not null when B is the im2col unfolding of samples of {@code b} under this window. */
+    private Window2d window;
     private final Parallel.RangeBody rowsBody = this::rows;
     private final Parallel.RangeBody columnsBody = this::columns;
 
@@ -61,13 +64,15 @@ final class ParallelGemm {
     /**
      * {@code C = Σ_{i < items} op(A_i)·op(B_i)} ({@code C +=} when {@code accumulate}), with
      * {@code A_i} at {@code a[i·aStride]} and {@code B_i} at {@code b[i·bStride]}; one item is a
-     * plain GEMM.
+     * plain GEMM. When {@code window} is not null, {@code B_i} is instead the im2col unfolding
+     * of the sample at {@code b[i·bStride]} ({@link Kernels#gemmUnfolded}; {@code ldb} unused,
+     * {@code transA} false).
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, int aStride,
-              float[] b, int ldb, int bStride, int items, float[] c, int ldc, boolean accumulate) {
+              float[] b, int ldb, int bStride, Window2d window, int items, float[] c, int ldc, boolean accumulate) {
         if (busy) {
-            new ParallelGemm(compute).gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, items, c, ldc,
-                    accumulate);
+            new ParallelGemm(compute).gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, window, items,
+                    c, ldc, accumulate);
             return;
         }
         busy = true;
@@ -83,6 +88,7 @@ final class ParallelGemm {
             this.b = b;
             this.ldb = ldb;
             this.bStride = bStride;
+            this.window = window;
             this.items = items;
             this.c = c;
             this.ldc = ldc;
@@ -101,12 +107,18 @@ final class ParallelGemm {
             this.a = null;
             this.b = null;
             this.c = null;
+            this.window = null;
             busy = false;
         }
     }
 
     private void rows(int from, int to) {
         for (int i = 0; i < items; i++) {
+            if (window != null) {
+                kernels.gemmUnfolded(transB, from, to, n, k, a, i * aStride, lda, b, i * bStride, window, 0, c, 0, ldc,
+                        accumulate || i > 0, null);
+                continue;
+            }
             kernels.gemm(transA, transB, from, to, n, k, a, i * aStride, lda, b, i * bStride, ldb, c, 0, ldc,
                     accumulate || i > 0);
         }
@@ -119,6 +131,11 @@ final class ParallelGemm {
         int j1 = to == strips ? n : to * grain;
         int bOff = transB ? j0 * ldb : j0;
         for (int i = 0; i < items; i++) {
+            if (window != null) {
+                kernels.gemmUnfolded(transB, 0, m, j1 - j0, k, a, i * aStride, lda, b, i * bStride, window, j0, c, j0,
+                        ldc, accumulate || i > 0, null);
+                continue;
+            }
             kernels.gemm(transA, transB, 0, m, j1 - j0, k, a, i * aStride, lda, b, i * bStride + bOff, ldb, c, j0, ldc,
                     accumulate || i > 0);
         }

@@ -18,7 +18,7 @@ import java.util.Locale;
  * <p>It counts what grows with the model and data: parameters with their gradients, the
  * optimizer's buffers (and the copy a checkpoint takes), every layer's activation and input
  * gradient buffers at the larger of the training and evaluation batch (buffers only grow),
- * convolution workspaces (im2col columns, per-thread scratch, transposes), the dataset's bytes,
+ * convolution workspaces (per-thread and per-chunk im2col scratch), the dataset's bytes,
  * and the serialized model at export; plus a fixed allowance for the JVM and the rest of Kiln.
  * The check adds {@link #SAFETY_FACTOR} on top for garbage-collector headroom.
  *
@@ -73,10 +73,11 @@ public record MemoryEstimate(long parameters, long optimizer, long activations, 
             if (l instanceof Conv2d c) {
                 Window2d g = c.window();
                 long colSize = (long) g.colRows() * g.outPlane();
-                // training columns for the whole batch, and one column buffer per chunk of an
-                // evaluation batch or of the input gradient (forRange makes ~4 per thread)
+                // one column buffer per chunk of the input gradient (forRange makes ~4 per
+                // thread) and one per thread for products the kernels unfold before multiplying;
+                // the forward pass and the weight gradient pack straight from the input
                 long chunks = Math.min(maxBatch, 4L * threads);
-                workspace += batch * colSize + chunks * colSize;
+                workspace += (chunks + threads) * colSize;
             } else if (l instanceof MaxPool2d) {
                 workspace += maxBatch * out; // argmax indices, ints
             } else if (l instanceof DropConnect d) {
