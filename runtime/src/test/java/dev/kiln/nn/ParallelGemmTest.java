@@ -125,6 +125,28 @@ class ParallelGemmTest {
         }
     }
 
+    /** A product whose B does not fit the cache is split into one row chunk per thread: B is packed once per thread. */
+    @Test
+    void largeBGivesEachThreadOneRowChunk() {
+        AtomicInteger calls = new AtomicInteger();
+        ScalarKernels scalar = new ScalarKernels();
+        Kernels counting = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("gemm") && args.length == 16) {
+                        calls.incrementAndGet();
+                    }
+                    return method.invoke(scalar, args);
+                });
+        int m = 512; // not fewer rows than columns: a row split
+        int n = 512;
+        int k = 512; // k·n = 2^18 elements of B
+        try (Parallel p = new Parallel(2)) {
+            new Compute(counting, p).gemm(false, false, m, n, k, new float[m * k], k, new float[k * n], n,
+                    new float[m * n], n, false);
+        }
+        assertEquals(2, calls.get(), "one row chunk per thread");
+    }
+
     /** A batch of 64 against a 512-wide layer is split into column strips, each the whole batch. */
     @Test
     void shortWideProductsSplitColumns() {
