@@ -46,6 +46,9 @@ class WindowKernelAgreementTest {
         // wider than a vector, an odd input width
         "2 9 30 3 2 2 2 0 0 0 0",
         "1 5 71 2 2 1 2 0 0 0 0",
+        // col2im's runs exactly one and exactly two vectors wide (16 and 32 with 512-bit vectors)
+        "2 6 18 3 3 1 1 0 0 0 0",
+        "1 4 34 3 3 1 1 0 0 0 0",
     };
 
     @Test
