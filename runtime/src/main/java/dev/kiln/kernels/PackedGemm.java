@@ -235,6 +235,9 @@ final class PackedGemm {
         int bOff;
         int brs;
         int bcs;
+        /** Lane {@code j} of a transposed strip reads column {@code j} of op(B): offset {@code j·mapStride}. */
+        private final int[] map = new int[NR];
+        private int mapStride = -1;
 
         void set(float[] b, int bOff, int brs, int bcs) {
             this.b = b;
@@ -261,6 +264,22 @@ final class PackedGemm {
                         for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
                             System.arraycopy(b, src, pb, d, cols);
                             VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
+                        }
+                    }
+                } else if (cols == NR) {
+                    // transposed B, a whole strip: each row of the strip gathers its NR values
+                    // (one from each column of op(B)) a vector at a time, where scalar copies
+                    // wrote with stride NR
+                    if (mapStride != bcs) {
+                        for (int j = 0; j < NR; j++) {
+                            map[j] = j * bcs;
+                        }
+                        mapStride = bcs;
+                    }
+                    int src = bOff + (jc + s) * bcs + pc;
+                    for (int p = 0, d = base; p < kc; p++, d += NR) {
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(F, b, src + p, map, v).intoArray(pb, d + v);
                         }
                     }
                 } else {
