@@ -117,6 +117,7 @@ final class PackedGemm {
         src.set(x, xOff, g, trans, colFrom);
         gemm(buf, src, ars, acs, rowFrom, rowTo, n, k, a, aOff, c, cOff, ldc, acc, rowInit);
         src.x = null;
+        src.gx = null;
     }
 
     private static void gemm(Buffers buf, BSource src, int ars, int acs, int rowFrom, int rowTo, int n, int k,
@@ -304,10 +305,11 @@ final class PackedGemm {
      * The im2col unfolding of one sample {@code x[xOff..]} ({@code [C][H][W]}) under window
      * {@code g}: {@code col[r][q]} is the input under window offset {@code r = (c, ki, kj)} at
      * output position {@code q = (oy, ox)}, 0 in the padding. {@code op(B)[p][j] = col[p][colFrom+j]},
-     * or {@code col[colFrom+j][p]} when {@code trans} (a convolution's weight gradient). Copied in
-     * runs along output rows, as {@code im2col} does, straight into the packed strips: this saves
-     * writing the unfolded sample (K·P floats, 663 KB for the CNN example's second convolution)
-     * and reading it back, and keeping a batch of them for the weight gradient.
+     * or {@code col[colFrom+j][p]} when {@code trans} (a convolution's weight gradient). Gathered
+     * (partial strips: copied in runs along output rows, as {@code im2col} does) straight into
+     * the packed strips: this saves writing the unfolded sample (K·P floats, 663 KB for the CNN
+     * example's second convolution) and reading it back, and keeping a batch of them for the
+     * weight gradient.
      */
     private static final class Unfolded extends BSource {
         float[] x;
@@ -317,15 +319,19 @@ final class PackedGemm {
         int colFrom;
 
         /**
-         * Without padding {@code col[r][q] = x[xOff + offsets[r] + positions[q]]}: the input
-         * offset of window offset {@code r = (c, ki, kj)} plus that of output position
-         * {@code q = (oy, ox)}'s window corner. Whole strips are then packed a vector at a time
-         * with gathers, no division per element or run; built for the last window seen (the
-         * layers' windows are fixed objects), grown, never shrunk.
+         * {@code col[r][q] = gx[gxOff + offsets[r] + positions[q]]}: the input offset of window
+         * offset {@code r = (c, ki, kj)} plus that of output position {@code q = (oy, ox)}'s
+         * window corner, in the sample itself ({@code gx = x}) or, for a padded window, in a
+         * copy of it inside its zero padding. Whole strips are then packed a vector at a time
+         * with gathers, no division per element or run. The maps are built for the last window
+         * seen (the layers' windows are fixed objects); buffers grow, never shrink.
          */
         private int[] offsets = new int[0];
         private int[] positions = new int[0];
+        private float[] padded = new float[0];
         private Window2d mapped;
+        private float[] gx;
+        private int gxOff;
 
         void set(float[] x, int xOff, Window2d g, boolean trans, int colFrom) {
             this.x = x;
@@ -333,8 +339,26 @@ final class PackedGemm {
             this.g = g;
             this.trans = trans;
             this.colFrom = colFrom;
-            if (g != mapped && unpadded(g)) {
+            if (g != mapped) {
                 map(g);
+            }
+            if (unpadded(g)) {
+                gx = x;
+                gxOff = xOff;
+            } else {
+                // the sample inside the zero border map() left: C·H row copies, where a padded
+                // window packed in runs would cost divisions on every run of every strip
+                int h = g.inH();
+                int w = g.inW();
+                int hp = h + g.padTop() + g.padBottom();
+                int wp = w + g.padLeft() + g.padRight();
+                for (int c = 0; c < g.channels(); c++) {
+                    for (int y = 0; y < h; y++) {
+                        System.arraycopy(x, xOff + (c * h + y) * w, padded, (c * hp + y + g.padTop()) * wp + g.padLeft(), w);
+                    }
+                }
+                gx = padded;
+                gxOff = 0;
             }
         }
 
@@ -345,24 +369,33 @@ final class PackedGemm {
         private void map(Window2d g) {
             int kk = g.colRows();
             int p = g.outPlane();
+            int hp = g.inH() + g.padTop() + g.padBottom();
+            int wp = g.inW() + g.padLeft() + g.padRight();
             if (offsets.length < kk) {
                 offsets = new int[kk];
             }
             if (positions.length < p) {
                 positions = new int[p];
             }
+            if (!unpadded(g)) {
+                int size = g.channels() * hp * wp;
+                if (padded.length < size) {
+                    padded = new float[size];
+                }
+                java.util.Arrays.fill(padded, 0, size, 0f); // the border; set() writes the inside
+            }
             int r = 0;
             for (int c = 0; c < g.channels(); c++) {
                 for (int ki = 0; ki < g.kh(); ki++) {
                     for (int kj = 0; kj < g.kw(); kj++) {
-                        offsets[r++] = (c * g.inH() + ki) * g.inW() + kj;
+                        offsets[r++] = (c * hp + ki) * wp + kj;
                     }
                 }
             }
             int q = 0;
             for (int oy = 0; oy < g.outH(); oy++) {
                 for (int ox = 0; ox < g.outW(); ox++) {
-                    positions[q++] = oy * g.sh() * g.inW() + ox * g.sw();
+                    positions[q++] = oy * g.sh() * wp + ox * g.sw();
                 }
             }
             mapped = g;
@@ -370,7 +403,7 @@ final class PackedGemm {
 
         @Override
         void pack(int pc, int kc, int jc, int nc, float[] pb) {
-            boolean gather = mapped == g && unpadded(g);
+            boolean gather = mapped == g;
             for (int s = 0; s < nc; s += NR) {
                 int cols = Math.min(NR, nc - s);
                 int base = s * kc;
@@ -380,9 +413,9 @@ final class PackedGemm {
                     int[] lanes = trans ? offsets : positions;
                     int laneFrom = colFrom + jc + s;
                     for (int p = 0, d = base; p < kc; p++, d += NR) {
-                        int from = xOff + fixed[pc + p];
+                        int from = gxOff + fixed[pc + p];
                         for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(F, x, from, lanes, laneFrom + v).intoArray(pb, d + v);
+                            FloatVector.fromArray(F, gx, from, lanes, laneFrom + v).intoArray(pb, d + v);
                         }
                     }
                 } else if (!trans) {

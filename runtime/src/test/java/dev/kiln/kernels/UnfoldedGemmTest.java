@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * {@link Kernels#gemmUnfolded}, which vector kernels compute by packing B straight from the
- * sample (with gathers when the window is unpadded, in runs otherwise): bit for bit what unfolding with {@code im2col} and multiplying the unfolded matrix
+ * sample (with gathers, from a zero-bordered copy of it for padded windows; partial strips in runs): bit for bit what unfolding with {@code im2col} and multiplying the unfolded matrix
  * gives, for the forward product ({@code W·col}) and the weight-gradient product
  * ({@code dY·colᵀ}), whole and in column chunks, from zero, from a bias and accumulating, on
  * padded, strided and uneven windows.
