@@ -129,14 +129,7 @@ class ParallelGemmTest {
     @Test
     void largeBGivesEachThreadOneRowChunk() {
         AtomicInteger calls = new AtomicInteger();
-        ScalarKernels scalar = new ScalarKernels();
-        Kernels counting = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
-                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("gemm") && args.length == 16) {
-                        calls.incrementAndGet();
-                    }
-                    return method.invoke(scalar, args);
-                });
+        Kernels counting = onEachGemm(args -> calls.incrementAndGet());
         int m = 512; // not fewer rows than columns: a row split
         int n = 512;
         int k = 512; // k·n = 2^18 elements of B
@@ -152,23 +145,32 @@ class ParallelGemmTest {
     void shortWideProductsSplitColumns() {
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger fullHeight = new AtomicInteger();
-        ScalarKernels scalar = new ScalarKernels();
-        // a recording proxy over the scalar kernels (final class): the split is seen in the calls
-        Kernels counting = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
-                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("gemm") && args.length == 16) {
-                        calls.incrementAndGet();
-                        if ((int) args[2] == 0 && (int) args[3] == 64 && (int) args[4] < 512) {
-                            fullHeight.incrementAndGet();
-                        }
-                    }
-                    return method.invoke(scalar, args);
-                });
+        Kernels counting = onEachGemm(args -> {
+            calls.incrementAndGet();
+            if ((int) args[2] == 0 && (int) args[3] == 64 && (int) args[4] < 512) {
+                fullHeight.incrementAndGet();
+            }
+        });
         try (Parallel p = new Parallel(2)) {
             new Compute(counting, p).gemm(false, false, 64, 512, 8, new float[64 * 8], 8, new float[8 * 512], 512,
                     new float[64 * 512], 512, false);
         }
         assertEquals(calls.get(), fullHeight.get(), "every chunk is a column strip of all 64 rows");
         assertEquals(true, calls.get() >= 2, "split into several strips");
+    }
+
+    /**
+     * The scalar kernels (a final class) behind a recording proxy: {@code onGemm} sees the
+     * arguments of every offset GEMM call, so a test sees how a product was split.
+     */
+    private static Kernels onEachGemm(java.util.function.Consumer<Object[]> onGemm) {
+        ScalarKernels scalar = new ScalarKernels();
+        return (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("gemm") && args.length == 16) {
+                        onGemm.accept(args);
+                    }
+                    return method.invoke(scalar, args);
+                });
     }
 }
