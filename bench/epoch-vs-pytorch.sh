@@ -13,10 +13,13 @@
 # and prints a summary: per workload and thread count Kiln s, PyTorch s and Kiln/PyTorch, the
 # 1→2 thread scaling (t1/t2) of both when 1 and 2 threads ran, and last the Kiln/PyTorch ratios.
 #
-# Usage: bench/epoch-vs-pytorch.sh [--threads 2|1,2] [--workloads sgemm,mlp,cnn] [--limit N] [--build]
+# Usage: bench/epoch-vs-pytorch.sh [--threads 2|1,2] [--workloads sgemm,mlp,cnn] [--limit N] [--repeat N] [--build]
 #   --threads    thread counts to compare at, comma separated (default 2)
 #   --workloads  any of sgemm, mlp, cnn, comma separated (default all three)
 #   --limit      train on the first N images only (0 = all, the default), for a quick check
+#   --repeat     run every epoch pair (Kiln, then PyTorch, at each thread count in turn) N times
+#                (default 1) and summarize by medians: on a shared VM single runs move by 10-30 %;
+#                a repetition's 1- and 2-thread runs are minutes apart, not a whole run
 #   --build      rebuild the runtime jar even if runtime/target has one
 # Environment: JAVA (default java), KILN_DATASETS (default ~/.kiln/datasets, MNIST in mnist/),
 #   OPENBLAS_DIR (default /usr/lib/x86_64-linux-gnu/openblas-pthread), KILN_OPENBLAS_CORETYPE (see below).
@@ -32,6 +35,7 @@ THREADS=2
 WORKLOADS=sgemm,mlp,cnn
 LIMIT=0
 BUILD=0
+REPEAT=1
 JAVA=${JAVA:-java}
 PY=/usr/bin/python3
 DATA=${KILN_DATASETS:-$HOME/.kiln/datasets}
@@ -42,9 +46,10 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS=$2; shift 2 ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
     --limit) LIMIT=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
     --cnn) echo "--cnn is gone: the CNN is a workload now, e.g. --workloads cnn (see --help)" >&2; exit 2 ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR == 1 { next } /^#/ { print; next } { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,6 +60,7 @@ done
 for t in ${THREADS//,/ }; do
   [[ $t =~ ^[1-9][0-9]*$ ]] || { echo "bad thread count $t in --threads $THREADS" >&2; exit 2; }
 done
+[[ $REPEAT =~ ^[1-9][0-9]*$ ]] || { echo "bad --repeat $REPEAT: a count of at least 1" >&2; exit 2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ---- checks ----------------------------------------------------------------------------------
@@ -207,7 +213,7 @@ norm_mean() { [[ $1 == cnn ]] && echo 0.1307 || echo 0.0; }
 norm_std() { [[ $1 == cnn ]] && echo 0.3081 || echo 1.0; }
 label() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
 
-# Keyed "workload,threads"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did
+# Keyed "workload,threads,repetition"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did
 declare -A KILN_EPOCH TORCH_EPOCH LOAD_AT TORCH_LOAD_AT
 EPOCH_WORKLOADS=()
 for w in mlp cnn; do has $w && EPOCH_WORKLOADS+=("$w"); done
@@ -227,10 +233,12 @@ if [[ ${#EPOCH_WORKLOADS[@]} -gt 0 ]]; then
   CP="$JAR_RT:$(cat "$TMP/cp.txt")"
 fi
 
+for ((rep = 1; rep <= REPEAT; rep++)); do
 for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
+    k="$w,$t,$rep"
     echo
-    echo "== $(label "$w") epoch, $t thread(s) (load $(load))"
+    echo "== $(label "$w") epoch, $t thread(s)$( ((REPEAT > 1)) && echo ", repetition $rep/$REPEAT") (load $(load))"
     spec="$TMP/spec-$w-$t.properties"
     {
       echo "modelName=bench-$w"
@@ -257,8 +265,8 @@ minAccuracy=NaN
 opset=17
 EOF2
     } > "$spec"
-    LOAD_AT[$w,$t]=$(load)
-    out_dir="$TMP/out-$w-$t"
+    LOAD_AT[$k]=$(load)
+    out_dir="$TMP/out-$w-$t-$rep"
     if ! "$JAVA" --add-modules jdk.incubator.vector -cp "$CP" dev.kiln.cli.TrainMain \
         "$spec" "$out_dir" "$DATA" 2>&1 | { grep -v 'WARNING: Using incubator modules' || true; } | sed 's/^/  kiln: /' \
         || [[ ! -f $out_dir/bench-$w.json ]]; then
@@ -266,19 +274,20 @@ EOF2
       cat "$spec" >&2
       exit 1
     fi
-    KILN_EPOCH[$w,$t]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["epochs"][0]["seconds"])' "$out_dir/bench-$w.json")
-    echo "Kiln epoch: ${KILN_EPOCH[$w,$t]} s (training pass; report $out_dir/bench-$w.json)"
+    KILN_EPOCH[$k]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["epochs"][0]["seconds"])' "$out_dir/bench-$w.json")
+    echo "Kiln epoch: ${KILN_EPOCH[$k]} s (training pass; report $out_dir/bench-$w.json)"
 
     # OpenBLAS gets the same thread count; OMP_WAIT_POLICY=PASSIVE keeps PyTorch's idle OpenMP
     # threads from spinning against OpenBLAS's threads on the same cores.
-    TORCH_LOAD_AT[$w,$t]=$(load)
+    TORCH_LOAD_AT[$k]=$(load)
     out=$(OMP_WAIT_POLICY=PASSIVE py_blas "$KILN_OPENBLAS_CORETYPE" "$t" "$ROOT/bench/pytorch_epoch.py" \
       --model "$w" --threads "$t" --batch 64 --data "$DATA/mnist" --limit "$LIMIT" \
       --mean "$(norm_mean "$w")" --std "$(norm_std "$w")")
     sed 's/^/  torch: /' <<<"$out"
-    TORCH_EPOCH[$w,$t]=$(sed -n 's/^PYTORCH_EPOCH_SECONDS=//p' <<<"$out")
-    echo "PyTorch epoch: ${TORCH_EPOCH[$w,$t]} s"
+    TORCH_EPOCH[$k]=$(sed -n 's/^PYTORCH_EPOCH_SECONDS=//p' <<<"$out")
+    echo "PyTorch epoch: ${TORCH_EPOCH[$k]} s"
   done
+done
 done
 
 # ---- summary -----------------------------------------------------------------------------------
@@ -293,16 +302,38 @@ if [[ -n $NUMPY_SGEMM_BEST ]]; then
 fi
 SCALING=0
 [[ ",$THREADS," == *",1,"* && ",$THREADS," == *",2,"* ]] && SCALING=1
+# median and range of the values given (a repetition's figures, or a single run's one figure)
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+spread() { (($# > 1)) && printf ' (%s–%s)' "$(printf '%s\n' "$@" | sort -g | head -1)" "$(printf '%s\n' "$@" | sort -g | tail -1)"; }
+# the figures of one workload and thread count over the repetitions: $1 = array name, $2 = w, $3 = t
+reps() { local -n a=$1; local r; for ((r = 1; r <= REPEAT; r++)); do echo "${a[$2,$3,$r]}"; done; }
+# per repetition: Kiln/PyTorch at one thread count, or the t1/t2 scaling of one side
+pair_ratios() { local r; for ((r = 1; r <= REPEAT; r++)); do ratio "${KILN_EPOCH[$1,$2,$r]}" "${TORCH_EPOCH[$1,$2,$r]}"; echo; done; }
+scalings() { local -n a=$1; local r; for ((r = 1; r <= REPEAT; r++)); do ratio "${a[$2,1,$r]}" "${a[$2,2,$r]}"; echo; done; }
+if ((REPEAT > 1)); then
+  echo "Medians of $REPEAT repetitions, (min–max); ratios and scalings are taken per repetition, then their median"
+fi
+declare -A RATIO_MED
 for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
-    echo "$(label "$w") epoch, $t thread(s), load ${LOAD_AT[$w,$t]} (Kiln) / ${TORCH_LOAD_AT[$w,$t]} (PyTorch): Kiln ${KILN_EPOCH[$w,$t]} s, PyTorch ${TORCH_EPOCH[$w,$t]} s, Kiln/PyTorch $(ratio "${KILN_EPOCH[$w,$t]}" "${TORCH_EPOCH[$w,$t]}")"
+    mapfile -t kv < <(reps KILN_EPOCH "$w" "$t")
+    mapfile -t tv < <(reps TORCH_EPOCH "$w" "$t")
+    mapfile -t rv < <(pair_ratios "$w" "$t")
+    RATIO_MED[$w,$t]=$(awk -v m="$(median "${rv[@]}")" 'BEGIN { printf "%.2f", m }')
+    if ((REPEAT == 1)); then
+      echo "$(label "$w") epoch, $t thread(s), load ${LOAD_AT[$w,$t,1]} (Kiln) / ${TORCH_LOAD_AT[$w,$t,1]} (PyTorch): Kiln ${kv[0]} s, PyTorch ${tv[0]} s, Kiln/PyTorch ${RATIO_MED[$w,$t]}"
+    else
+      echo "$(label "$w") epoch, $t thread(s): Kiln $(median "${kv[@]}") s$(spread "${kv[@]}"), PyTorch $(median "${tv[@]}") s$(spread "${tv[@]}"), Kiln/PyTorch ${RATIO_MED[$w,$t]}$(spread "${rv[@]}")"
+    fi
   done
   if [[ $SCALING == 1 ]]; then
-    echo "$(label "$w") 1→2 thread scaling (t1/t2, above 1 = faster on 2): Kiln $(ratio "${KILN_EPOCH[$w,1]}" "${KILN_EPOCH[$w,2]}")×, PyTorch $(ratio "${TORCH_EPOCH[$w,1]}" "${TORCH_EPOCH[$w,2]}")×"
+    mapfile -t ks < <(scalings KILN_EPOCH "$w")
+    mapfile -t ts < <(scalings TORCH_EPOCH "$w")
+    echo "$(label "$w") 1→2 thread scaling (t1/t2, above 1 = faster on 2): Kiln $(awk -v m="$(median "${ks[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ks[@]}"), PyTorch $(awk -v m="$(median "${ts[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ts[@]}")"
   fi
 done
 for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
-    echo "Kiln/PyTorch epoch time, $(label "$w"), $t thread(s): $(ratio "${KILN_EPOCH[$w,$t]}" "${TORCH_EPOCH[$w,$t]}")"
+    echo "Kiln/PyTorch epoch time, $(label "$w"), $t thread(s): ${RATIO_MED[$w,$t]}"
   done
 done
