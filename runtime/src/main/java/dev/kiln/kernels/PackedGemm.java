@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Memory.</b> The packing buffers are allocated once per thread (a {@link ThreadLocal}:
  * the pool's workers and the caller live as long as the JVM) and reused by every call, so a
- * call allocates nothing. They are sized by the block constants, not by the operands.
+ * call allocates nothing. They are sized by the block constants, not by the operands; only a
+ * convolution's index maps and zero-bordered sample copy grow to the largest window a thread has
+ * seen, once.
  */
 final class PackedGemm {
 
