@@ -405,11 +405,10 @@ final class PackedGemm {
 
         @Override
         void pack(int pc, int kc, int jc, int nc, float[] pb) {
-            boolean gather = mapped == g;
             for (int s = 0; s < nc; s += NR) {
                 int cols = Math.min(NR, nc - s);
                 int base = s * kc;
-                if (gather && cols == NR) {
+                if (cols == NR) {
                     // row p of the strip: one input offset plus the strip's NR offsets of the other kind
                     int[] fixed = trans ? positions : offsets;
                     int[] lanes = trans ? offsets : positions;

@@ -79,9 +79,7 @@ public final class VectorKernels implements Kernels {
         int ars = transA ? 1 : lda;
         int acs = transA ? lda : 1;
         boolean dot = transB && !transA && dotProducts(n, k);
-        if (k > 0 && !dot && (transB || rowTo - rowFrom >= PACK_MIN_ROWS)) {
-            // transposed B: op(B) columns are strided and only the packed path reads them well
-            // (measured at least as fast as dot products even for 8-row ranges, 3.5× faster for 64 rows)
+        if (packed(transA, transB, rowTo - rowFrom, n, k)) {
             int brs = transB ? 1 : ldb;
             int bcs = transB ? ldb : 1;
             PackedGemm.gemm(ars, acs, brs, bcs, rowFrom, rowTo, n, k, a, aOff, b, bOff, c, cOff, ldc, accumulate,
@@ -119,14 +117,25 @@ public final class VectorKernels implements Kernels {
         if (rowFrom >= rowTo || n <= 0) {
             return;
         }
-        boolean packed = k > 0 && (transB ? !dotProducts(n, k) : rowTo - rowFrom >= PACK_MIN_ROWS);
-        if (!packed) {
+        if (!packed(false, transB, rowTo - rowFrom, n, k)) {
             Kernels.super.gemmUnfolded(transB, rowFrom, rowTo, n, k, a, aOff, lda, x, xOff, g, colFrom, c, cOff, ldc,
                     accumulate, rowInit);
             return;
         }
         PackedGemm.gemmUnfolded(lda, 1, x, xOff, g, transB, colFrom, rowFrom, rowTo, n, k, a, aOff, c, cOff, ldc,
                 accumulate, rowInit);
+    }
+
+    /**
+     * Whether a product takes the packed path, the one choice both GEMM entry points make: not the
+     * dot products of a narrow {@code A·Bᵀ}, and for an untransposed B only ranges of at least
+     * {@link #PACK_MIN_ROWS} rows. A transposed B always packs: op(B)'s columns are strided and
+     * only the packed path reads them well (measured at least as fast as dot products even for
+     * 8-row ranges, 3.5× faster for 64 rows).
+     */
+    private static boolean packed(boolean transA, boolean transB, int rows, int n, int k) {
+        boolean dot = transB && !transA && dotProducts(n, k);
+        return k > 0 && !dot && (transB || rows >= PACK_MIN_ROWS);
     }
 
     /** The packed kernel's strip width, at least 48 wide: narrower chunks could fall to the dot-product path. */

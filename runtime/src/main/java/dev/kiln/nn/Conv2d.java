@@ -15,7 +15,8 @@ import java.util.List;
  * choice): per sample, {@code Y[F][P] = W[F][K] · col[K][P]} with {@code K = C·kh·kw} and
  * {@code P = outH·outW}. The forward pass and the weight gradient never write {@code col} out:
  * the kernels copy it from the sample straight into their packed GEMM panels
- * ({@link dev.kiln.kernels.Kernels#gemmUnfolded}); only the input gradient unfolds into scratch. Work is split over samples for the forward pass and the input gradient,
+ * ({@link dev.kiln.kernels.Kernels#gemmUnfolded}); only the input gradient unfolds into scratch.
+ * Work is split over samples for the forward pass and the input gradient,
  * as {@link Compute#gemmSum} splits it for the weight gradient (strips of im2col rows, or filters
  * when there are few rows) and over filters for the bias gradient, whose sums over the batch always run in sample order:
  * results are bit-identical at any thread count.

@@ -126,13 +126,7 @@ final class ParallelGemm {
 
     private void rows(int from, int to) {
         for (int i = 0; i < items; i++) {
-            if (window != null) {
-                kernels.gemmUnfolded(transB, from, to, n, k, a, i * aStride, lda, b, i * bStride, window, 0, c, 0, ldc,
-                        accumulate || i > 0, null);
-                continue;
-            }
-            kernels.gemm(transA, transB, from, to, n, k, a, i * aStride, lda, b, i * bStride, ldb, c, 0, ldc,
-                    accumulate || i > 0);
+            item(i, from, to, 0, n);
         }
     }
 
@@ -141,15 +135,21 @@ final class ParallelGemm {
         int grain = kernels.gemmColumnGrain();
         int j0 = from * grain;
         int j1 = to == strips ? n : to * grain;
-        int bOff = transB ? j0 * ldb : j0;
         for (int i = 0; i < items; i++) {
-            if (window != null) {
-                kernels.gemmUnfolded(transB, 0, m, j1 - j0, k, a, i * aStride, lda, b, i * bStride, window, j0, c, j0,
-                        ldc, accumulate || i > 0, null);
-                continue;
-            }
-            kernels.gemm(transA, transB, 0, m, j1 - j0, k, a, i * aStride, lda, b, i * bStride + bOff, ldb, c, j0, ldc,
-                    accumulate || i > 0);
+            item(i, 0, m, j0, j1 - j0);
+        }
+    }
+
+    /** Rows {@code [rowFrom, rowTo)} × columns {@code [j0, j0+width)} of item {@code i}'s product, added to C after the first item. */
+    private void item(int i, int rowFrom, int rowTo, int j0, int width) {
+        boolean acc = accumulate || i > 0;
+        if (window != null) {
+            kernels.gemmUnfolded(transB, rowFrom, rowTo, width, k, a, i * aStride, lda, b, i * bStride, window, j0,
+                    c, j0, ldc, acc, null);
+        } else {
+            int bOff = transB ? j0 * ldb : j0;
+            kernels.gemm(transA, transB, rowFrom, rowTo, width, k, a, i * aStride, lda, b, i * bStride + bOff, ldb,
+                    c, j0, ldc, acc);
         }
     }
 }
