@@ -6,6 +6,7 @@ import dev.kiln.spec.SpecException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * A feed-forward stack of layers over images given as raw pixels. The input normalization
@@ -168,9 +169,29 @@ public final class Network {
 
     /** Backward from the gradient of the logits down to the first layer. */
     public void backwardFromLogits(float[] gradLogits, int batch) {
+        backwardFromLogits(gradLogits, batch, NO_CALLBACK);
+    }
+
+    private static final IntConsumer NO_CALLBACK = i -> { };
+
+    /**
+     * As {@link #backwardFromLogits(float[], int)}, calling {@code layerDone} with each layer's
+     * index, top down, as soon as that layer's gradients are final (its backward pass is done,
+     * and no later pass reads its parameters), so a trainer can update it while its weights and
+     * gradients are still in cache. Every layer is reported once: the final softmax (whose
+     * backward pass the loss computes) first, and the layers below the last one that needs an
+     * input gradient, which have no backward pass, last.
+     */
+    public void backwardFromLogits(float[] gradLogits, int batch, IntConsumer layerDone) {
         float[] g = gradLogits;
-        for (int i = layers.size() - 2; i >= 0 && g != null; i--) {
+        int i = layers.size() - 2;
+        layerDone.accept(i + 1);
+        for (; i >= 0 && g != null; i--) {
             g = layers.get(i).backward(g, batch);
+            layerDone.accept(i);
+        }
+        for (; i >= 0; i--) {
+            layerDone.accept(i);
         }
     }
 }

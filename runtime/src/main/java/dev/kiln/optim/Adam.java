@@ -52,15 +52,24 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step() {
+    public void beginStep() {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         lrT = (float) (lr * Math.sqrt(bc2) / bc1);
         epsT = (float) (eps * Math.sqrt(bc2));
-        for (int i = 0; i < updates.length; i++) {
+    }
+
+    @Override
+    public void update(int from, int to) {
+        for (int i = from; i < to; i++) {
             compute.elementwise(params.get(i).size(), updates[i]);
         }
+    }
+
+    @Override
+    public int parameterCount() {
+        return params.size();
     }
 
     @Override

@@ -10,7 +10,28 @@ import java.util.List;
 public interface Optimizer {
 
     /** Applies one step to every parameter, using its current gradient. */
-    void step();
+    default void step() {
+        beginStep();
+        update(0, parameterCount());
+    }
+
+    /**
+     * Starts a step (Adam advances the step count its bias correction uses); {@link #update} then
+     * applies it to each parameter once, in any order. Splitting a step this way gives the same
+     * bits as {@link #step()}: every element's update depends only on its own state.
+     */
+    void beginStep();
+
+    /**
+     * Applies the step begun by {@link #beginStep()} to parameters {@code [from, to)}, indices into
+     * the list this optimizer was made over, using their current gradients. The trainer calls it
+     * for a layer's parameters as soon as that layer's backward pass is done, while its weights
+     * and gradients are still in cache.
+     */
+    void update(int from, int to);
+
+    /** How many parameters (tensors) this optimizer updates. */
+    int parameterCount();
 
     /** The learning rate in use. */
     double learningRate();

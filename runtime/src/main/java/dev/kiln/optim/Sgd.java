@@ -36,11 +36,20 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step() {
+    public void beginStep() {
         steps++;
-        for (int i = 0; i < updates.length; i++) {
+    }
+
+    @Override
+    public void update(int from, int to) {
+        for (int i = from; i < to; i++) {
             compute.elementwise(params.get(i).size(), updates[i]);
         }
+    }
+
+    @Override
+    public int parameterCount() {
+        return params.size();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kiln.train;
 
 import dev.kiln.data.ImageSet;
+import dev.kiln.nn.Layer;
 import dev.kiln.nn.Network;
 import dev.kiln.nn.Parameter;
 import dev.kiln.nn.SoftmaxCrossEntropy;
@@ -8,6 +9,7 @@ import dev.kiln.optim.Optimizer;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Mini-batch training: each epoch visits the training set in an order shuffled from the run
@@ -24,6 +26,10 @@ public final class Trainer {
     private final float[] gradLogits;
     /** The parameters, listed once for {@link #checkWeights}. */
     private final List<Parameter> parameters;
+    /** Layer {@code i}'s parameters are {@code parameters[layerParams[i], layerParams[i + 1])}. */
+    private final int[] layerParams;
+    /** Updates a layer's parameters once its backward pass is done; made once, so a batch allocates nothing. */
+    private final IntConsumer updateLayer;
     /** The visiting order of the current epoch, reused while the training set keeps its size. */
     private int[] epochOrder = new int[0];
 
@@ -35,6 +41,16 @@ public final class Trainer {
         this.batchLabels = new int[batchSize];
         this.gradLogits = new float[batchSize * net.classes()];
         this.parameters = net.parameters();
+        List<Layer> layers = net.layers();
+        this.layerParams = new int[layers.size() + 1];
+        for (int i = 0; i < layers.size(); i++) {
+            layerParams[i + 1] = layerParams[i] + layers.get(i).parameters().size();
+        }
+        if (optimizer.parameterCount() != parameters.size()) {
+            throw new IllegalArgumentException("the optimizer updates " + optimizer.parameterCount()
+                    + " parameters, the network has " + parameters.size() + ": make it over net.parameters()");
+        }
+        this.updateLayer = i -> optimizer.update(layerParams[i], layerParams[i + 1]);
     }
 
     /** The visiting order of epoch {@code epoch} (1-based): a seeded Fisher–Yates shuffle. */
@@ -98,8 +114,10 @@ public final class Trainer {
             if (!Double.isFinite(l)) {
                 throw diverged(epoch, batches + 1, "the loss is " + l);
             }
-            net.backwardFromLogits(gradLogits, b);
-            optimizer.step();
+            // each layer is updated as soon as its gradients are final: the step's memory traffic
+            // (Adam reads and writes four arrays per parameter) then finds them still in cache
+            optimizer.beginStep();
+            net.backwardFromLogits(gradLogits, b, updateLayer);
             lossSum += l;
             batches++;
             progress.batchDone(epoch, batches, (int) batchesPerEpoch, start + b, lossSum / batches);

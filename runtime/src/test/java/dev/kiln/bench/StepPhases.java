@@ -20,7 +20,7 @@ import java.util.Locale;
 
 /**
  * Where a training step's time goes: milliseconds per batch for loading the input, each layer's
- * forward and backward pass, the loss and the optimizer, in steady state (a first round of
+ * forward pass, backward pass and optimizer update, and the loss, in steady state (a first round of
  * {@code batches} batches warms the JIT up and is reported separately). Builds the network of a
  * spec file as {@code TrainingJob} does and runs the same calls as {@code Trainer}, layer by
  * layer, on the spec's training images. Not a unit test.
@@ -61,6 +61,7 @@ public final class StepPhases {
                 long opt = 0;
                 long[] fwd = new long[hidden];
                 long[] bwd = new long[hidden];
+                long[] upd = new long[hidden];
                 long t0 = System.nanoTime();
                 for (int b = 0; b < batches; b++) {
                     int start = (int) ((long) b * batch % (train.count() - batch + 1));
@@ -79,15 +80,23 @@ public final class StepPhases {
                     a = System.nanoTime();
                     loss.lossAndGradient(x, labels, batch, classes, gradLogits);
                     lossTime += System.nanoTime() - a;
-                    float[] g = gradLogits;
-                    for (int i = hidden - 1; i >= 0 && g != null; i--) {
-                        a = System.nanoTime();
-                        g = layers.get(i).backward(g, batch);
-                        bwd[i] += System.nanoTime() - a;
-                    }
+                    // as Trainer does: each layer updated right after its backward pass
                     a = System.nanoTime();
-                    optimizer.step();
+                    optimizer.beginStep();
                     opt += System.nanoTime() - a;
+                    float[] g = gradLogits;
+                    for (int i = hidden - 1, p = optimizer.parameterCount(); i >= 0; i--) {
+                        a = System.nanoTime();
+                        if (g != null) {
+                            g = layers.get(i).backward(g, batch);
+                        }
+                        long u = System.nanoTime();
+                        bwd[i] += u - a;
+                        int count = layers.get(i).parameters().size();
+                        optimizer.update(p - count, p);
+                        p -= count;
+                        upd[i] += System.nanoTime() - u;
+                    }
                 }
                 double total = (System.nanoTime() - t0) / 1e6 / batches;
                 System.out.printf(Locale.ROOT, "%s: %d batches of %d, %d threads, %.3f ms per batch%n",
@@ -95,11 +104,12 @@ public final class StepPhases {
                 if (round == 2) {
                     System.out.printf(Locale.ROOT, "  %-12s %8.3f ms%n", "input", input / 1e6 / batches);
                     for (int i = 0; i < hidden; i++) {
-                        System.out.printf(Locale.ROOT, "  %-12s forward %8.3f ms  backward %8.3f ms%n",
-                                i + ":" + layers.get(i).type(), fwd[i] / 1e6 / batches, bwd[i] / 1e6 / batches);
+                        System.out.printf(Locale.ROOT, "  %-12s forward %8.3f ms  backward %8.3f ms  update %8.3f ms%n",
+                                i + ":" + layers.get(i).type(), fwd[i] / 1e6 / batches, bwd[i] / 1e6 / batches,
+                                upd[i] / 1e6 / batches);
                     }
                     System.out.printf(Locale.ROOT, "  %-12s %8.3f ms%n  %-12s %8.3f ms%n", "loss", lossTime / 1e6 / batches,
-                            "optimizer", opt / 1e6 / batches);
+                            "step start", opt / 1e6 / batches);
                 }
             }
         }
