@@ -15,6 +15,8 @@ import java.util.function.IntConsumer;
  */
 public final class Network {
 
+    private static final IntConsumer NO_CALLBACK = i -> { };
+
     private final Compute compute;
     private final int[] inputShape;
     private final float scale;
@@ -171,8 +173,6 @@ public final class Network {
     public void backwardFromLogits(float[] gradLogits, int batch) {
         backwardFromLogits(gradLogits, batch, NO_CALLBACK);
     }
-
-    private static final IntConsumer NO_CALLBACK = i -> { };
 
     /**
      * As {@link #backwardFromLogits(float[], int)}, calling {@code layerDone} with each layer's
