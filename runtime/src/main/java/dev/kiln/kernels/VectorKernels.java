@@ -78,7 +78,6 @@ public final class VectorKernels implements Kernels {
         }
         int ars = transA ? 1 : lda;
         int acs = transA ? lda : 1;
-        boolean dot = transB && !transA && dotProducts(n, k);
         if (packed(transA, transB, rowTo - rowFrom, n, k)) {
             int brs = transB ? 1 : ldb;
             int bcs = transB ? ldb : 1;
@@ -99,7 +98,7 @@ public final class VectorKernels implements Kernels {
                     fillVector(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
-        } else if (dot) {
+        } else if (dot(transA, transB, n, k)) {
             gemmDot(rowFrom, rowTo, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             gemmAxpy(ars, acs, rowFrom, rowTo, n, k, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate);
@@ -134,8 +133,12 @@ public final class VectorKernels implements Kernels {
      * 8-row ranges, 3.5× faster for 64 rows).
      */
     private static boolean packed(boolean transA, boolean transB, int rows, int n, int k) {
-        boolean dot = transB && !transA && dotProducts(n, k);
-        return k > 0 && !dot && (transB || rows >= PACK_MIN_ROWS);
+        return k > 0 && !dot(transA, transB, n, k) && (transB || rows >= PACK_MIN_ROWS);
+    }
+
+    /** Whether a product runs as dot products: a narrow {@code A·Bᵀ} ({@link #dotProducts}). */
+    private static boolean dot(boolean transA, boolean transB, int n, int k) {
+        return transB && !transA && dotProducts(n, k);
     }
 
     /** The packed kernel's strip width, at least 48 wide: narrower chunks could fall to the dot-product path. */
