@@ -20,6 +20,8 @@ public abstract class Activation implements Layer {
     // Built once: a lambda capturing the call's arrays would be a new object every batch.
     private final Parallel.RangeBody forwardBody = this::applyChunk;
     private final Parallel.RangeBody backwardBody = this::deriveChunk;
+    /** Whether the layer before already applies this function ({@link #passThrough}). */
+    private boolean passThrough;
 
     protected Activation(Compute compute, int[] shape) {
         this.compute = compute;
@@ -41,8 +43,23 @@ public abstract class Activation implements Layer {
         return shape.clone();
     }
 
+    /**
+     * Declares that the layer before already outputs {@code f(x)} (a convolution that applies
+     * its ReLU, {@link Conv2d#fuseRelu}): the forward pass then returns its input as its output,
+     * and the backward pass takes that array as {@code y}. Only for functions whose derivative
+     * {@link #derive} reads from {@code y} alone.
+     */
+    void passThrough() {
+        passThrough = true;
+    }
+
     @Override
     public float[] forward(float[] x, int batch, boolean training) {
+        if (passThrough) {
+            input = x;
+            output = x;
+            return x;
+        }
         int n = batch * features;
         if (output.length < n) {
             output = new float[n];

@@ -37,6 +37,7 @@ public final class Network {
         this.scale = scale;
         this.shift = shift;
         this.layers = List.copyOf(layers);
+        fuseActivations(this.layers);
         this.classes = Layer.size(layers.get(layers.size() - 1).outputShape());
         this.inputSize = Layer.size(inputShape);
     }
@@ -72,6 +73,16 @@ public final class Network {
         float scale = (float) (1.0 / (255.0 * std));
         float shift = (float) (-mean / std);
         return new Network(compute, inputShape, scale, shift, layers);
+    }
+
+    /** A ReLU after a convolution is applied by the convolution, sample by sample while in cache. */
+    private static void fuseActivations(List<Layer> layers) {
+        for (int i = 0; i + 1 < layers.size(); i++) {
+            if (layers.get(i) instanceof Conv2d conv && layers.get(i + 1) instanceof Relu relu) {
+                conv.fuseRelu();
+                relu.passThrough();
+            }
+        }
     }
 
     public List<Layer> layers() {
