@@ -20,8 +20,10 @@ public abstract class Activation implements Layer {
     // Built once: a lambda capturing the call's arrays would be a new object every batch.
     private final Parallel.RangeBody forwardBody = this::applyChunk;
     private final Parallel.RangeBody backwardBody = this::deriveChunk;
-    /** Whether the layer before already applies this function ({@link #passThrough}). */
-    private boolean passThrough;
+    /** Whether the layer before already applies this function ({@link #appliedByPrevious}). */
+    private boolean appliedByPrevious;
+    /** Whether the layer after already applies this function's derivative ({@link #derivedByNext}). */
+    private boolean derivedByNext;
 
     protected Activation(Compute compute, int[] shape) {
         this.compute = compute;
@@ -49,13 +51,22 @@ public abstract class Activation implements Layer {
      * and the backward pass takes that array as {@code y}. Only for functions whose derivative
      * {@link #derive} reads from {@code y} alone.
      */
-    void passThrough() {
-        passThrough = true;
+    void appliedByPrevious() {
+        appliedByPrevious = true;
+    }
+
+    /**
+     * Declares that the layer after already multiplies its input gradient by this function's
+     * derivative (a max pool after a ReLU, {@link MaxPool2d#absorbReluBackward}): the backward
+     * pass then returns the gradient it is given.
+     */
+    void derivedByNext() {
+        derivedByNext = true;
     }
 
     @Override
     public float[] forward(float[] x, int batch, boolean training) {
-        if (passThrough) {
+        if (appliedByPrevious) {
             input = x;
             output = x;
             return x;
@@ -71,6 +82,9 @@ public abstract class Activation implements Layer {
 
     @Override
     public float[] backward(float[] dy, int batch) {
+        if (derivedByNext) {
+            return dy;
+        }
         int n = batch * features;
         if (gradIn.length < n) {
             gradIn = new float[n];

@@ -135,7 +135,7 @@ public final class Conv2d implements Layer {
     /**
      * Makes the forward pass clamp each sample's output at 0 right after its GEMM, while the
      * sample (147 KB for the CNN example's second convolution) is still in cache, for the ReLU
-     * that follows (which then passes it through: {@link Activation#passThrough}). A separate
+     * that follows (which then passes it through: {@link Activation#appliedByPrevious}). A separate
      * pass would read and write the whole batch's output again (9.4 MB there). The values are
      * the same: {@code max(0, ·)} of the same sums. The backward pass never reads the output.
      */

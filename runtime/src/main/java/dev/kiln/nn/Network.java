@@ -75,12 +75,20 @@ public final class Network {
         return new Network(compute, inputShape, scale, shift, layers);
     }
 
-    /** A ReLU after a convolution is applied by the convolution, sample by sample while in cache. */
+    /**
+     * Passes over the batch saved, with the same bits: a ReLU after a convolution is applied by
+     * the convolution, sample by sample while in cache; a max pool after a ReLU does the ReLU's
+     * backward pass in its own.
+     */
     private static void fuseActivations(List<Layer> layers) {
         for (int i = 0; i + 1 < layers.size(); i++) {
             if (layers.get(i) instanceof Conv2d conv && layers.get(i + 1) instanceof Relu relu) {
                 conv.fuseRelu();
-                relu.passThrough();
+                relu.appliedByPrevious();
+            }
+            if (layers.get(i) instanceof Relu relu && layers.get(i + 1) instanceof MaxPool2d pool) {
+                pool.absorbReluBackward();
+                relu.derivedByNext();
             }
         }
     }

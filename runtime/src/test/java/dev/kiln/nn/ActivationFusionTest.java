@@ -15,10 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A network applies a ReLU that follows a convolution inside the convolution's forward pass
- * ({@link Conv2d#fuseRelu}) and lets the ReLU pass the values through: the same bits as the
- * layers run one after another, without the ReLU's own pass over the batch.
+ * ({@link Conv2d#fuseRelu}), and a max pool after a ReLU does the ReLU's backward pass
+ * ({@link MaxPool2d#absorbReluBackward}); the ReLU passes values through. The same bits as the
+ * layers run one after another, without the ReLU's own passes over the batch.
  */
-class ConvReluFusionTest {
+class ActivationFusionTest {
 
     private static final int[] INPUT = {2, 9, 8};
     private static final long SEED = 7;
@@ -85,6 +86,19 @@ class ConvReluFusionTest {
         assertTrue(!negative, "the convolution clamps its output at 0");
         float[] dense = layers.get(6).forward(gaussian(batch * Layer.size(layers.get(5).outputShape()), 4), batch, true);
         assertTrue(dense != layers.get(7).forward(dense, batch, true), "a ReLU after a dense layer runs its own pass");
+    }
+
+    @Test
+    void reluBeforeAMaxPoolHandsTheGradientDown() {
+        int batch = 3;
+        Network net = Network.build(compute, SPECS, INPUT, 3, 0, 1, SEED);
+        net.logits(gaussian(batch * Layer.size(INPUT), 5), batch, true);
+        List<Layer> layers = net.layers();
+        float[] dy = gaussian(batch * Layer.size(layers.get(3).outputShape()), 6);
+        assertTrue(dy == layers.get(3).backward(dy, batch), "the ReLU before a max pool makes no backward pass");
+        float[] beforeConv = gaussian(batch * Layer.size(layers.get(0).outputShape()), 7);
+        assertTrue(beforeConv != layers.get(1).backward(beforeConv, batch),
+                "a ReLU before a convolution runs its own backward pass");
     }
 
     /** The same layers, made as {@link Network#build} makes them but never put in a network. */
