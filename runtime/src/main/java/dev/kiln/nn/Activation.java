@@ -57,7 +57,7 @@ public abstract class Activation implements Layer {
 
     /**
      * Declares that the layer after already multiplies its input gradient by this function's
-     * derivative (a max pool after a ReLU, {@link MaxPool2d#absorbReluBackward}): the backward
+     * derivative (a max pool or a convolution after a ReLU, {@link TakesReluBackward}): the backward
      * pass then returns the gradient it is given.
      */
     void derivedByNext() {

@@ -7,11 +7,11 @@ import dev.kiln.kernels.Window2d;
  * backward pass routes each output's gradient to the input element that was its maximum (the
  * first one in window scan order on ties).
  */
-public final class MaxPool2d extends Pool2d {
+public final class MaxPool2d extends Pool2d implements TakesReluBackward {
 
     /** Per output, the index within its sample of the input element that was the maximum. */
     private int[] argmax = new int[0];
-    /** Whether the ReLU before leaves its backward pass to this layer ({@link #absorbReluBackward}). */
+    /** Whether the ReLU before leaves its backward pass to this layer ({@link #takeReluBackward}). */
     private boolean reluBefore;
     /** With {@link #reluBefore}: the output gradient where the output is above 0, else 0. */
     private float[] gated = new float[0];
@@ -39,14 +39,13 @@ public final class MaxPool2d extends Pool2d {
     }
 
     /**
-     * Makes the backward pass also do the backward pass of the ReLU before it (which then hands
-     * this layer's input gradient straight down: {@link Activation#derivedByNext}): a gradient
-     * reaches an input element only where that element, the ReLU's output, is above 0. The ReLU
-     * would give every other element 0, which is what the scatter starts from, so the bits are
-     * the same, and the ReLU's pass over the batch (three arrays of 9.4 MB for the CNN example)
-     * is saved.
+     * A gradient reaches an input element only where that element, the ReLU's output, is above
+     * 0. The ReLU would give every other element 0, which is what the scatter starts from, so the
+     * bits are the same, and the ReLU's pass over three arrays of the batch (9.4 MB each for the
+     * CNN example) is saved.
      */
-    void absorbReluBackward() {
+    @Override
+    public void takeReluBackward() {
         reluBefore = true;
     }
 

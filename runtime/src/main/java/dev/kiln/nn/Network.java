@@ -77,8 +77,8 @@ public final class Network {
 
     /**
      * Passes over the batch saved, with the same bits: a ReLU after a convolution is applied by
-     * the convolution, sample by sample while in cache; a max pool after a ReLU does the ReLU's
-     * backward pass in its own.
+     * the convolution, sample by sample while in cache; a max pool or a convolution after a ReLU
+     * does the ReLU's backward pass in its own ({@link TakesReluBackward}).
      */
     private static void fuseActivations(List<Layer> layers) {
         for (int i = 0; i + 1 < layers.size(); i++) {
@@ -86,8 +86,8 @@ public final class Network {
                 conv.fuseRelu();
                 relu.appliedByPrevious();
             }
-            if (layers.get(i) instanceof Relu relu && layers.get(i + 1) instanceof MaxPool2d pool) {
-                pool.absorbReluBackward();
+            if (layers.get(i) instanceof Relu relu && layers.get(i + 1) instanceof TakesReluBackward next) {
+                next.takeReluBackward();
                 relu.derivedByNext();
             }
         }

@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A network applies a ReLU that follows a convolution inside the convolution's forward pass
- * ({@link Conv2d#fuseRelu}), and a max pool after a ReLU does the ReLU's backward pass
- * ({@link MaxPool2d#absorbReluBackward}); the ReLU passes values through. The same bits as the
- * layers run one after another, without the ReLU's own passes over the batch.
+ * ({@link Conv2d#fuseRelu}), and a max pool or convolution after a ReLU does the ReLU's backward
+ * pass ({@link TakesReluBackward}); the ReLU passes values through. The same bits as the layers
+ * run one after another, without the ReLU's own passes over the batch.
  */
 class ActivationFusionTest {
 
@@ -89,16 +89,20 @@ class ActivationFusionTest {
     }
 
     @Test
-    void reluBeforeAMaxPoolHandsTheGradientDown() {
+    void reluBeforeAMaxPoolOrAConvolutionHandsTheGradientDown() {
         int batch = 3;
         Network net = Network.build(compute, SPECS, INPUT, 3, 0, 1, SEED);
         net.logits(gaussian(batch * Layer.size(INPUT), 5), batch, true);
         List<Layer> layers = net.layers();
-        float[] dy = gaussian(batch * Layer.size(layers.get(3).outputShape()), 6);
-        assertTrue(dy == layers.get(3).backward(dy, batch), "the ReLU before a max pool makes no backward pass");
-        float[] beforeConv = gaussian(batch * Layer.size(layers.get(0).outputShape()), 7);
-        assertTrue(beforeConv != layers.get(1).backward(beforeConv, batch),
-                "a ReLU before a convolution runs its own backward pass");
+        float[] beforePool = gaussian(batch * Layer.size(layers.get(3).outputShape()), 6);
+        assertTrue(beforePool == layers.get(3).backward(beforePool, batch),
+                "the ReLU before a max pool makes no backward pass");
+        float[] beforeConv = gaussian(batch * Layer.size(layers.get(1).outputShape()), 7);
+        assertTrue(beforeConv == layers.get(1).backward(beforeConv, batch),
+                "the ReLU before a convolution makes no backward pass");
+        float[] beforeDense = gaussian(batch * Layer.size(layers.get(7).outputShape()), 8);
+        assertTrue(beforeDense != layers.get(7).backward(beforeDense, batch),
+                "a ReLU before a dense layer runs its own backward pass");
     }
 
     /** The same layers, made as {@link Network#build} makes them but never put in a network. */
