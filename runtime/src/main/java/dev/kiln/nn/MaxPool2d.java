@@ -49,7 +49,7 @@ public final class MaxPool2d extends Pool2d implements TakesReluBackward {
         reluBefore = true;
     }
 
-    /** A scatter: nothing to vectorize. */
+    /** A scatter, which has nothing to vectorize (only the ReLU gate before it does). */
     @Override
     protected void backwardSample(int n) {
         int xo = n * inSize;
