@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
+import static dev.kiln.nn.RandomArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,14 +116,5 @@ class ActivationFusionTest {
             shape = l.outputShape();
         }
         return layers;
-    }
-
-    private static float[] gaussian(int n, long seed) {
-        Random rnd = new Random(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) rnd.nextGaussian();
-        }
-        return v;
     }
 }

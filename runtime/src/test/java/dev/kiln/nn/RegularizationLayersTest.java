@@ -40,12 +40,7 @@ class RegularizationLayersTest {
     }
 
     private static float[] random(int n, long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        return x;
+        return RandomArrays.gaussian(n, seed);
     }
 
     @Test
