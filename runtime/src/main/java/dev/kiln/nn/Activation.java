@@ -47,7 +47,7 @@ public abstract class Activation implements Layer {
 
     /**
      * Declares that the layer before already outputs {@code f(x)} (a convolution that applies
-     * its ReLU, {@link Conv2d#fuseRelu}): the forward pass then returns its input as its output,
+     * its ReLU, {@link TakesReluForward}): the forward pass then returns its input as its output,
      * and the backward pass takes that array as {@code y}. Only for functions whose derivative
      * {@link #derive} reads from {@code y} alone.
      */

@@ -22,7 +22,7 @@ import java.util.List;
  * when there are few rows) and over filters for the bias gradient, whose sums over the batch always run in sample order:
  * results are bit-identical at any thread count.
  */
-public final class Conv2d implements Layer, TakesReluBackward {
+public final class Conv2d implements Layer, TakesReluForward, TakesReluBackward {
 
     private final Compute compute;
     private final Window2d g;
@@ -43,7 +43,7 @@ public final class Conv2d implements Layer, TakesReluBackward {
     private int grain;
     private float[] dy;
     private final Parallel.RangeBody forwardBody = this::forwardSamples;
-    /** Whether a ReLU follows that this layer applies itself ({@link #fuseRelu}). */
+    /** Whether a ReLU follows that this layer applies itself ({@link #takeReluForward}). */
     private boolean reluAfter;
     /** Whether the ReLU before leaves its backward pass to this layer ({@link #takeReluBackward}). */
     private boolean reluBefore;
@@ -135,13 +135,12 @@ public final class Conv2d implements Layer, TakesReluBackward {
     }
 
     /**
-     * Makes the forward pass clamp each sample's output at 0 right after its GEMM, while the
-     * sample (147 KB for the CNN example's second convolution) is still in cache, for the ReLU
-     * that follows (which then passes it through: {@link Activation#appliedByPrevious}). A separate
-     * pass would read and write the whole batch's output again (9.4 MB there). The values are
-     * the same: {@code max(0, ·)} of the same sums. The backward pass never reads the output.
+     * Each sample's output is clamped at 0 right after its GEMM, while the sample (147 KB for the
+     * CNN example's second convolution) is still in cache; a separate pass would read and write
+     * the whole batch's output again (9.4 MB there). The backward pass never reads the output.
      */
-    void fuseRelu() {
+    @Override
+    public void takeReluForward() {
         reluAfter = true;
     }
 

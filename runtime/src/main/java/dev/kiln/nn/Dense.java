@@ -12,7 +12,7 @@ import java.util.List;
  * and adjust {@code dW} after it is computed ({@link #weightGradComputed}): {@link DropConnect}
  * masks both.
  */
-public class Dense implements Layer {
+public class Dense implements Layer, TakesReluForward {
 
     protected final Compute compute;
     private final int in;
@@ -31,6 +31,8 @@ public class Dense implements Layer {
     private float[] dy;
     // Built once: a lambda capturing the call's arrays would be a new object every batch.
     private final Parallel.RangeBody addBiasBody = this::addBiasRows;
+    /** Whether a ReLU follows that this layer applies itself ({@link #takeReluForward}). */
+    private boolean reluAfter;
     private final Parallel.RangeBody biasGradBody = this::biasGradColumns;
 
     /**
@@ -98,9 +100,18 @@ public class Dense implements Layer {
     protected void weightGradComputed() {
     }
 
-    /** {@code y += b} for rows {@code [from, to)} of the batch. */
+    /** {@code y += b} for rows {@code [from, to)} of the batch, then {@code max(0, y)} when a ReLU follows. */
     private void addBiasRows(int from, int to) {
         compute.kernels().addRowVector(output, from, to, out, bias.value());
+        if (reluAfter) {
+            compute.kernels().relu(output, output, from * out, to * out);
+        }
+    }
+
+    /** The ReLU is applied to the rows the bias was just added to, in the same pass. */
+    @Override
+    public void takeReluForward() {
+        reluAfter = true;
     }
 
     /** {@code dW = xᵀ·dy}, {@code db} = column sums of dy, {@code dx = dy·Wᵀ} with the weights the forward pass used. */

@@ -76,14 +76,15 @@ public final class Network {
     }
 
     /**
-     * Passes over the batch saved, with the same bits: a ReLU after a convolution is applied by
-     * the convolution, sample by sample while in cache; a max pool or a convolution after a ReLU
-     * does the ReLU's backward pass in its own ({@link TakesReluBackward}).
+     * Passes over the batch saved, with the same bits: a ReLU after a convolution or a dense
+     * layer is applied by that layer while its output is in cache ({@link TakesReluForward}); a
+     * max pool or a convolution after a ReLU does the ReLU's backward pass in its own
+     * ({@link TakesReluBackward}).
      */
     private static void fuseActivations(List<Layer> layers) {
         for (int i = 0; i + 1 < layers.size(); i++) {
-            if (layers.get(i) instanceof Conv2d conv && layers.get(i + 1) instanceof Relu relu) {
-                conv.fuseRelu();
+            if (layers.get(i) instanceof TakesReluForward prev && layers.get(i + 1) instanceof Relu relu) {
+                prev.takeReluForward();
                 relu.appliedByPrevious();
             }
             if (layers.get(i) instanceof Relu relu && layers.get(i + 1) instanceof TakesReluBackward next) {

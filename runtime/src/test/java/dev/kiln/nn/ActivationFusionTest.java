@@ -14,10 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A network applies a ReLU that follows a convolution inside the convolution's forward pass
- * ({@link Conv2d#fuseRelu}), and a max pool or convolution after a ReLU does the ReLU's backward
- * pass ({@link TakesReluBackward}); the ReLU passes values through. The same bits as the layers
- * run one after another, without the ReLU's own passes over the batch.
+ * A network has a convolution or dense layer apply the ReLU after it ({@link TakesReluForward}),
+ * and a max pool or convolution after a ReLU do the ReLU's backward pass
+ * ({@link TakesReluBackward}); the ReLU passes values through. The same bits as the layers run
+ * one after another, without the ReLU's own passes over the batch; a ReLU with no such
+ * neighbour (here after a flatten and before a dense layer) still makes its own passes.
  */
 class ActivationFusionTest {
 
@@ -30,6 +31,7 @@ class ActivationFusionTest {
             LayerSpec.of("relu"),
             LayerSpec.of("maxPool2d", "size", "2"),
             LayerSpec.of("flatten"),
+            LayerSpec.of("relu"),
             LayerSpec.of("dense", "units", "5"),
             LayerSpec.of("relu"),
             LayerSpec.of("dense", "units", "3"),
@@ -72,20 +74,19 @@ class ActivationFusionTest {
     }
 
     @Test
-    void reluAfterAConvolutionPassesItsInputThrough() {
+    void reluAfterAConvolutionOrADenseLayerPassesItsInputThrough() {
         int batch = 3;
-        float[] x = gaussian(batch * Layer.size(INPUT), 3);
         Network net = Network.build(compute, SPECS, INPUT, 3, 0, 1, SEED);
         List<Layer> layers = net.layers();
-        float[] conv = layers.get(0).forward(x, batch, true);
-        assertTrue(conv == layers.get(1).forward(conv, batch, true), "the ReLU after a convolution makes no pass");
-        boolean negative = false;
-        for (int i = 0; i < batch * Layer.size(layers.get(0).outputShape()); i++) {
-            negative |= conv[i] < 0;
+        for (int i : new int[] {0, 7}) {
+            float[] y = layers.get(i).forward(input(layers, i, batch, 3), batch, true);
+            assertTrue(y == layers.get(i + 1).forward(y, batch, true), "the ReLU after layer " + i + " makes no pass");
+            for (int j = 0; j < batch * Layer.size(layers.get(i).outputShape()); j++) {
+                assertTrue(y[j] >= 0, "layer " + i + " clamps its output at 0");
+            }
         }
-        assertTrue(!negative, "the convolution clamps its output at 0");
-        float[] dense = layers.get(6).forward(gaussian(batch * Layer.size(layers.get(5).outputShape()), 4), batch, true);
-        assertTrue(dense != layers.get(7).forward(dense, batch, true), "a ReLU after a dense layer runs its own pass");
+        float[] flat = input(layers, 6, batch, 4);
+        assertTrue(flat != layers.get(6).forward(flat, batch, true), "a ReLU after a flatten runs its own pass");
     }
 
     @Test
@@ -94,15 +95,21 @@ class ActivationFusionTest {
         Network net = Network.build(compute, SPECS, INPUT, 3, 0, 1, SEED);
         net.logits(gaussian(batch * Layer.size(INPUT), 5), batch, true);
         List<Layer> layers = net.layers();
-        float[] beforePool = gaussian(batch * Layer.size(layers.get(3).outputShape()), 6);
-        assertTrue(beforePool == layers.get(3).backward(beforePool, batch),
-                "the ReLU before a max pool makes no backward pass");
-        float[] beforeConv = gaussian(batch * Layer.size(layers.get(1).outputShape()), 7);
-        assertTrue(beforeConv == layers.get(1).backward(beforeConv, batch),
-                "the ReLU before a convolution makes no backward pass");
-        float[] beforeDense = gaussian(batch * Layer.size(layers.get(7).outputShape()), 8);
-        assertTrue(beforeDense != layers.get(7).backward(beforeDense, batch),
-                "a ReLU before a dense layer runs its own backward pass");
+        for (int i : new int[] {1, 3}) {
+            float[] dy = gaussian(batch * Layer.size(layers.get(i).outputShape()), 6 + i);
+            assertTrue(dy == layers.get(i).backward(dy, batch), "the ReLU at " + i + " makes no backward pass");
+        }
+        for (int i : new int[] {6, 8}) {
+            float[] dy = gaussian(batch * Layer.size(layers.get(i).outputShape()), 6 + i);
+            assertTrue(dy != layers.get(i).backward(dy, batch),
+                    "the ReLU at " + i + ", before a dense layer, runs its own backward pass");
+        }
+    }
+
+    /** A batch of Gaussian inputs for layer {@code i}. */
+    private static float[] input(List<Layer> layers, int i, int batch, long seed) {
+        int[] shape = i == 0 ? INPUT : layers.get(i - 1).outputShape();
+        return gaussian(batch * Layer.size(shape), seed);
     }
 
     /** The same layers, made as {@link Network#build} makes them but never put in a network. */
