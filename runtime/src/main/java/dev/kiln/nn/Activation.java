@@ -46,8 +46,8 @@ public abstract class Activation implements Layer {
     }
 
     /**
-     * Declares that the layer before already outputs {@code f(x)} (a convolution that applies
-     * its ReLU, {@link TakesReluForward}): the forward pass then returns its input as its output,
+     * Declares that the layer before already outputs {@code f(x)} (a convolution or dense layer
+     * that applies the ReLU after it): the forward pass then returns its input as its output,
      * and the backward pass takes that array as {@code y}. Only for functions whose derivative
      * {@link #derive} reads from {@code y} alone.
      */
@@ -57,7 +57,7 @@ public abstract class Activation implements Layer {
 
     /**
      * Declares that the layer after already multiplies its input gradient by this function's
-     * derivative (a max pool or a convolution after a ReLU, {@link TakesReluBackward}): the backward
+     * derivative (a max pool or a convolution after a ReLU): the backward
      * pass then returns the gradient it is given.
      */
     void derivedByNext() {

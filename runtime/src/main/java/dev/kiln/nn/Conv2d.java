@@ -22,7 +22,7 @@ import java.util.List;
  * when there are few rows) and over filters for the bias gradient, whose sums over the batch always run in sample order:
  * results are bit-identical at any thread count.
  */
-public final class Conv2d implements Layer, TakesReluForward, TakesReluBackward {
+public final class Conv2d implements Layer {
 
     private final Compute compute;
     private final Window2d g;
@@ -135,12 +135,12 @@ public final class Conv2d implements Layer, TakesReluForward, TakesReluBackward 
     }
 
     /**
-     * Each sample's output is clamped at 0 right after its GEMM, while the sample (147 KB for the
-     * CNN example's second convolution) is still in cache; a separate pass would read and write
-     * the whole batch's output again (9.4 MB there). The backward pass never reads the output.
+     * Makes the forward pass apply the ReLU that follows ({@link Network} pairs them): each
+     * sample's output is clamped at 0 right after its GEMM, while the sample (147 KB for the CNN
+     * example's second convolution) is still in cache; a separate pass would read and write the
+     * whole batch's output again (9.4 MB there). The backward pass never reads the output.
      */
-    @Override
-    public void takeReluForward() {
+    void takeReluForward() {
         reluAfter = true;
     }
 
@@ -205,13 +205,13 @@ public final class Conv2d implements Layer, TakesReluForward, TakesReluBackward 
     }
 
     /**
-     * Each sample's input gradient is gated by the input (the ReLU's output) right after
-     * {@code col2im} writes it, while it is in cache (86 KB per sample for the CNN example's
-     * second convolution), instead of in the ReLU's own pass over the batch. The same select on
-     * the same final sums, so the same bits.
+     * Makes the backward pass do the backward pass of the ReLU before this layer ({@link Network}
+     * pairs them): each sample's input gradient is gated by the input (the ReLU's output) right
+     * after {@code col2im} writes it, while it is in cache (86 KB per sample for the CNN
+     * example's second convolution), instead of in the ReLU's own pass over the batch. The same
+     * select on the same final sums, so the same bits.
      */
-    @Override
-    public void takeReluBackward() {
+    void takeReluBackward() {
         reluBefore = true;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * and adjust {@code dW} after it is computed ({@link #weightGradComputed}): {@link DropConnect}
  * masks both.
  */
-public class Dense implements Layer, TakesReluForward {
+public class Dense implements Layer {
 
     protected final Compute compute;
     private final int in;
@@ -108,9 +108,11 @@ public class Dense implements Layer, TakesReluForward {
         }
     }
 
-    /** The ReLU is applied to the rows the bias was just added to, in the same pass. */
-    @Override
-    public void takeReluForward() {
+    /**
+     * Makes the forward pass apply the ReLU that follows ({@link Network} pairs them), to the
+     * rows the bias was just added to, in the same pass.
+     */
+    void takeReluForward() {
         reluAfter = true;
     }
 

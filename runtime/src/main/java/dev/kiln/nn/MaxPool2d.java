@@ -7,7 +7,7 @@ import dev.kiln.kernels.Window2d;
  * backward pass routes each output's gradient to the input element that was its maximum (the
  * first one in window scan order on ties).
  */
-public final class MaxPool2d extends Pool2d implements TakesReluBackward {
+public final class MaxPool2d extends Pool2d {
 
     /** Per output, the index within its sample of the input element that was the maximum. */
     private int[] argmax = new int[0];
@@ -39,13 +39,13 @@ public final class MaxPool2d extends Pool2d implements TakesReluBackward {
     }
 
     /**
-     * A gradient reaches an input element only where that element, the ReLU's output, is above
-     * 0. The ReLU would give every other element 0, which is what the scatter starts from, so the
-     * bits are the same, and the ReLU's pass over three arrays of the batch (9.4 MB each for the
-     * CNN example) is saved.
+     * Makes the backward pass do the backward pass of the ReLU before this layer ({@link Network}
+     * pairs them): a gradient reaches an input element only where that element, the ReLU's
+     * output, is above 0. The ReLU would give every other element 0, which is what the scatter
+     * starts from, so the bits are the same, and the ReLU's pass over three arrays of the batch
+     * (9.4 MB each for the CNN example) is saved.
      */
-    @Override
-    public void takeReluBackward() {
+    void takeReluBackward() {
         reluBefore = true;
     }
 

@@ -77,21 +77,46 @@ public final class Network {
 
     /**
      * Passes over the batch saved, with the same bits: a ReLU after a convolution or a dense
-     * layer is applied by that layer while its output is in cache ({@link TakesReluForward}); a
-     * max pool or a convolution after a ReLU does the ReLU's backward pass in its own
-     * ({@link TakesReluBackward}).
+     * layer is applied by that layer while its output is in cache; a max pool or a convolution
+     * after a ReLU does the ReLU's backward pass in its own. The ReLU then passes values or
+     * gradients through. The layers' switches for this are package-private, so only a network
+     * flips them, and only for a ReLU that is really there.
      */
     private static void fuseActivations(List<Layer> layers) {
         for (int i = 0; i + 1 < layers.size(); i++) {
-            if (layers.get(i) instanceof TakesReluForward prev && layers.get(i + 1) instanceof Relu relu) {
-                prev.takeReluForward();
+            if (layers.get(i + 1) instanceof Relu relu && takeReluForward(layers.get(i))) {
                 relu.appliedByPrevious();
             }
-            if (layers.get(i) instanceof Relu relu && layers.get(i + 1) instanceof TakesReluBackward next) {
-                next.takeReluBackward();
+            if (layers.get(i) instanceof Relu relu && takeReluBackward(layers.get(i + 1))) {
                 relu.derivedByNext();
             }
         }
+    }
+
+    /** Has {@code layer} apply the ReLU after it, if it can (a convolution or a dense layer). */
+    private static boolean takeReluForward(Layer layer) {
+        if (layer instanceof Conv2d conv) {
+            conv.takeReluForward();
+            return true;
+        }
+        if (layer instanceof Dense dense) {
+            dense.takeReluForward();
+            return true;
+        }
+        return false;
+    }
+
+    /** Has {@code layer} do the backward pass of the ReLU before it, if it can (a max pool or a convolution). */
+    private static boolean takeReluBackward(Layer layer) {
+        if (layer instanceof MaxPool2d pool) {
+            pool.takeReluBackward();
+            return true;
+        }
+        if (layer instanceof Conv2d conv) {
+            conv.takeReluBackward();
+            return true;
+        }
+        return false;
     }
 
     public List<Layer> layers() {

@@ -14,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A network has a convolution or dense layer apply the ReLU after it ({@link TakesReluForward}),
- * and a max pool or convolution after a ReLU do the ReLU's backward pass
- * ({@link TakesReluBackward}); the ReLU passes values through. The same bits as the layers run
+ * A network has a convolution or dense layer apply the ReLU after it, and a max pool or
+ * convolution after a ReLU do the ReLU's backward pass ({@link Network}'s pairings); the ReLU
+ * passes values through. The same bits as the layers run
  * one after another, without the ReLU's own passes over the batch; a ReLU with no such
  * neighbour (here after a flatten and before a dense layer) still makes its own passes.
  */
