@@ -53,20 +53,18 @@ public final class MaxPool2d extends Pool2d {
     @Override
     protected void backwardSample(int n) {
         int xo = n * inSize;
+        int o0 = n * outSize;
         compute.kernels().fill(gradIn, xo, xo + inSize, 0f);
+        float[] g = dy;
         if (reluBefore) {
             // output[o] is the winning input, so the ReLU's test is on the output, a vector at a
             // time (a branch per element was slower than the ReLU's own pass: its sign is a coin
             // toss to the predictor); the sample's gated gradient is still in L1 for the scatter
-            int o0 = n * outSize;
             compute.kernels().reluBackward(output, dy, gated, o0, o0 + outSize);
-            for (int o = o0; o < o0 + outSize; o++) {
-                gradIn[xo + argmax[o]] += gated[o];
-            }
-        } else {
-            for (int o = n * outSize; o < (n + 1) * outSize; o++) {
-                gradIn[xo + argmax[o]] += dy[o];
-            }
+            g = gated;
+        }
+        for (int o = o0; o < o0 + outSize; o++) {
+            gradIn[xo + argmax[o]] += g[o];
         }
     }
 }
