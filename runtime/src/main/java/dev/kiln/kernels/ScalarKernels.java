@@ -214,8 +214,8 @@ public final class ScalarKernels implements Kernels {
         float c2 = 1f - beta2;
         for (int i = from; i < to; i++) {
             float gi = g[i];
-            float mi = beta1 * m[i] + c1 * gi;
-            float vi = beta2 * v[i] + c2 * gi * gi;
+            float mi = floor(beta1 * m[i] + c1 * gi);
+            float vi = floor(beta2 * v[i] + c2 * gi * gi);
             m[i] = mi;
             v[i] = vi;
             p[i] -= lrT * mi / ((float) Math.sqrt(vi) + epsT);
@@ -225,10 +225,15 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void sgd(float[] p, float[] g, float[] vel, int from, int to, float lr, float mu) {
         for (int i = from; i < to; i++) {
-            float vi = mu * vel[i] + g[i];
+            float vi = floor(mu * vel[i] + g[i]);
             vel[i] = vi;
             p[i] -= lr * vi;
         }
+    }
+
+    /** 0 for state below {@link Kernels#STATE_FLOOR} in magnitude. */
+    static float floor(float x) {
+        return Math.abs(x) < STATE_FLOOR ? 0f : x;
     }
 
     @Override

@@ -707,8 +707,8 @@ public final class VectorKernels implements Kernels {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector gi = FloatVector.fromArray(F, g, i);
-            FloatVector mi = FloatVector.fromArray(F, m, i).mul(beta1).add(gi.mul(c1));
-            FloatVector vi = FloatVector.fromArray(F, v, i).mul(beta2).add(gi.mul(gi).mul(c2));
+            FloatVector mi = floor(FloatVector.fromArray(F, m, i).mul(beta1).add(gi.mul(c1)));
+            FloatVector vi = floor(FloatVector.fromArray(F, v, i).mul(beta2).add(gi.mul(gi).mul(c2)));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector step = mi.mul(lrT).div(vi.sqrt().add(epsT));
@@ -716,25 +716,30 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < to; i++) {
             float gi = g[i];
-            float mi = beta1 * m[i] + c1 * gi;
+            float mi = ScalarKernels.floor(beta1 * m[i] + c1 * gi);
             // same operation order as the vector lanes, so a chunk boundary never changes a bit
-            float vi = beta2 * v[i] + gi * gi * c2;
+            float vi = ScalarKernels.floor(beta2 * v[i] + gi * gi * c2);
             m[i] = mi;
             v[i] = vi;
             p[i] -= mi * lrT / ((float) Math.sqrt(vi) + epsT);
         }
     }
 
+    /** 0 in the lanes below {@link Kernels#STATE_FLOOR} in magnitude, as {@link ScalarKernels#floor}. */
+    private static FloatVector floor(FloatVector x) {
+        return x.blend(0f, x.abs().lt(STATE_FLOOR));
+    }
+
     @Override
     public void sgd(float[] p, float[] g, float[] vel, int from, int to, float lr, float mu) {
         int i = from;
         for (; i + L <= to; i += L) {
-            FloatVector vi = FloatVector.fromArray(F, vel, i).mul(mu).add(FloatVector.fromArray(F, g, i));
+            FloatVector vi = floor(FloatVector.fromArray(F, vel, i).mul(mu).add(FloatVector.fromArray(F, g, i)));
             vi.intoArray(vel, i);
             FloatVector.fromArray(F, p, i).sub(vi.mul(lr)).intoArray(p, i);
         }
         for (; i < to; i++) {
-            float vi = mu * vel[i] + g[i];
+            float vi = ScalarKernels.floor(mu * vel[i] + g[i]);
             vel[i] = vi;
             p[i] -= lr * vi;
         }
