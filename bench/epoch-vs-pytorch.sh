@@ -7,7 +7,7 @@
 #          src/examples/mnist-cnn (conv 32 3x3, ReLU, conv 64 3x3, ReLU, max-pool 2, dropout 0.25,
 #          flatten, dense 128, ReLU, dropout 0.5, dense 10, softmax), batch 64, Adam lr 1e-3,
 #          inputs normalized with MNIST's mean 0.1307 and std 0.3081, full MNIST
-#          Both epochs run in Kiln (dev.kiln.cli.TrainMain, `seconds` of epoch 1 from the JSON
+#          Both epochs run in Kiln (dev.kiln.cli.TrainMain with the forked trainer's JVM options, `seconds` of epoch 1 from the JSON
 #          report: training pass only) and in PyTorch (bench/pytorch_epoch.py --model mlp|cnn,
 #          training loop only), at the same thread count
 # and prints a summary: per workload and thread count Kiln s, PyTorch s and Kiln/PyTorch, the
@@ -231,6 +231,9 @@ if [[ ${#EPOCH_WORKLOADS[@]} -gt 0 ]]; then
   (cd "$ROOT" && ./mvnw -q -B -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$TMP/cp.txt" > /dev/null)
   CP="$JAR_RT:$(cat "$TMP/cp.txt")"
+  # the HotSpot options dl:train's forked trainer runs with, so these figures are the trainer's
+  mapfile -t TRAINER_OPTS < <("$JAVA" -cp "$CP" dev.kiln.cli.TrainerJvmOptions)
+  echo "Kiln trainer JVM options (dev.kiln.cli.TrainerJvmOptions): ${TRAINER_OPTS[*]}"
 fi
 
 for ((rep = 1; rep <= REPEAT; rep++)); do
@@ -267,7 +270,7 @@ EOF2
     } > "$spec"
     LOAD_AT[$k]=$(load)
     out_dir="$TMP/out-$w-$t-$rep"
-    if ! "$JAVA" --add-modules jdk.incubator.vector -cp "$CP" dev.kiln.cli.TrainMain \
+    if ! "$JAVA" --add-modules jdk.incubator.vector "${TRAINER_OPTS[@]}" -cp "$CP" dev.kiln.cli.TrainMain \
         "$spec" "$out_dir" "$DATA" 2>&1 | { grep -v 'WARNING: Using incubator modules' || true; } | sed 's/^/  kiln: /' \
         || [[ ! -f $out_dir/bench-$w.json ]]; then
       echo "Kiln: TrainMain failed, see its message above (spec: $spec)" >&2

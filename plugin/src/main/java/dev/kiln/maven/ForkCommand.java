@@ -1,6 +1,7 @@
 package dev.kiln.maven;
 
 import dev.kiln.cli.TrainMain;
+import dev.kiln.cli.TrainerJvmOptions;
 
 import org.apache.maven.artifact.Artifact;
 
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * The command line of the forked trainer:
- * {@code <jvm> --add-modules jdk.incubator.vector -Xmx<maxHeap> [jvmArgs] -cp <runtime class path>
+ * {@code <jvm> --add-modules jdk.incubator.vector <TrainerJvmOptions> -Xmx<maxHeap> [jvmArgs] -cp <runtime class path>
  * dev.kiln.cli.TrainMain <spec> <outputDir> <datasetCache> [--resume]}.
  *
  * <p>The child gets its own JVM so it can load the Vector API module (Maven's JVM usually lacks
@@ -73,6 +74,7 @@ final class ForkCommand {
         cmd.add(jvm.toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
+        cmd.addAll(TrainerJvmOptions.OPTIONS);
         cmd.add("-Xmx" + maxHeap.trim());
         if (jvmArgs != null) {
             for (String a : jvmArgs) {

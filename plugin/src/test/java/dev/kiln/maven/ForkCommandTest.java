@@ -1,5 +1,6 @@
 package dev.kiln.maven;
 
+import dev.kiln.cli.TrainerJvmOptions;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.artifact.DefaultArtifact;
 import org.apache.maven.artifact.handler.DefaultArtifactHandler;
@@ -28,7 +29,9 @@ class ForkCommandTest {
         List<Path> cp = List.of(dir.resolve("kiln-runtime.jar"), dir.resolve("protobuf-java.jar"));
         List<String> cmd = ForkCommand.build(java, "2g", List.of("-Dkiln.kernels=scalar", " ", "-Xmx4g"), cp,
                 dir.resolve("m.spec"), dir.resolve("out"), dir.resolve("cache"));
-        assertEquals(List.of("/opt/jdk/bin/java", "--add-modules", "jdk.incubator.vector", "-Xmx2g",
+        assertEquals(List.of("/opt/jdk/bin/java", "--add-modules", "jdk.incubator.vector",
+                "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,dev.kiln.kernels.*::*,0.05",
+                "-Xmx2g",
                 "-Dkiln.kernels=scalar", "-Xmx4g",
                 "-cp", dir.resolve("kiln-runtime.jar") + File.pathSeparator + dir.resolve("protobuf-java.jar"),
                 "dev.kiln.cli.TrainMain", dir.resolve("m.spec").toString(), dir.resolve("out").toString(),
@@ -49,8 +52,9 @@ class ForkCommandTest {
     @Test
     void noJvmArgsIsFine() {
         List<String> cmd = ForkCommand.build(Path.of("java"), "512m", null, List.of(dir), dir.resolve("s"), dir, dir);
-        assertEquals("-Xmx512m", cmd.get(3));
-        assertEquals("-cp", cmd.get(4));
+        int heap = 3 + TrainerJvmOptions.OPTIONS.size();
+        assertEquals("-Xmx512m", cmd.get(heap));
+        assertEquals("-cp", cmd.get(heap + 1));
     }
 
     @Test
