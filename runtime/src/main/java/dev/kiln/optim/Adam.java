@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Adam (Kingma and Ba), with bias correction folded into the step size and epsilon exactly as
- * PyTorch does it, so the same settings behave the same.
+ * PyTorch does it, so the same settings behave the same. One difference: moments below
+ * {@link dev.kiln.kernels.Kernels#STATE_FLOOR} are stored as 0, where PyTorch keeps them
+ * subnormal; what that drops is far below the last bit of any weight.
  */
 public final class Adam implements Optimizer {
 

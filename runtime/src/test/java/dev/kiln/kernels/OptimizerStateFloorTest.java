@@ -34,7 +34,7 @@ class OptimizerStateFloorTest {
         for (int i = 0; i < N; i++) {
             p[i] = 0.01f * (i + 1);
             m[i] = (i % 2 == 0 ? 1e-4f : -1e-4f) * (1 + i);
-            // a second moment just above the normal range: without the floor, subnormal within 100 steps
+            // a second moment just above the normal range: without the floor, subnormal after 500 to 1,600 steps
             v[i] = 2e-38f * (1 + i % 3);
         }
         for (int step = 0; step < 2000; step++) {
