@@ -6,7 +6,10 @@ import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 
-/** Stochastic gradient descent with (heavy-ball) momentum, PyTorch's formulation. */
+/**
+ * Stochastic gradient descent with (heavy-ball) momentum, PyTorch's formulation, except that a velocity
+ * below {@link dev.kiln.kernels.Kernels#STATE_FLOOR} is stored as 0 where PyTorch keeps it subnormal.
+ */
 public final class Sgd implements Optimizer {
 
     private final List<Parameter> params;
