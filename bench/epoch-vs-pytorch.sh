@@ -7,8 +7,8 @@
 #          src/examples/mnist-cnn (conv 32 3x3, ReLU, conv 64 3x3, ReLU, max-pool 2, dropout 0.25,
 #          flatten, dense 128, ReLU, dropout 0.5, dense 10, softmax), batch 64, Adam lr 1e-3,
 #          inputs normalized with MNIST's mean 0.1307 and std 0.3081, full MNIST
-#          Both epochs run in Kiln (dev.kiln.cli.TrainMain with the forked trainer's JVM options, `seconds` of epoch 1 from the JSON
-#          report: training pass only) and in PyTorch (bench/pytorch_epoch.py --model mlp|cnn,
+#          Both epochs run in Kiln (dev.kiln.cli.TrainMain with the forked trainer's JVM options,
+#          `seconds` of epoch 1 from the JSON report: training pass only) and in PyTorch (bench/pytorch_epoch.py --model mlp|cnn,
 #          training loop only), at the same thread count
 # and prints a summary: per workload and thread count Kiln s, PyTorch s and Kiln/PyTorch, the
 # 1→2 thread scaling (t1/t2) of both when 1 and 2 threads ran, and last the Kiln/PyTorch ratios.
