@@ -13,6 +13,7 @@ public final class Compute {
     private final Kernels kernels;
     private final Parallel parallel;
     private final ParallelGemm gemm;
+    private final UnfoldedGemmSum unfoldedSum;
 
     /**
      * @param kernels  scalar or vector kernels
@@ -22,6 +23,7 @@ public final class Compute {
         this.kernels = kernels;
         this.parallel = parallel;
         this.gemm = new ParallelGemm(this);
+        this.unfoldedSum = new UnfoldedGemmSum(this);
     }
 
     /** Scalar or vector kernels. */
@@ -41,28 +43,28 @@ public final class Compute {
      */
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
                      float[] c, int ldc, boolean accumulate) {
-        gemm.gemm(transA, transB, m, n, k, a, lda, 0, b, ldb, 0, null, 1, c, ldc, accumulate);
+        gemm.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 
     /**
-     * {@code C = Σ_{i < items} op(A_i)·op(B_i)}, {@code A_i} starting at {@code a[i·aStride]} and
-     * {@code B_i} at {@code b[i·bStride]} (samples of a batch), split like {@link #gemm}: every
-     * element of C is one FMA chain over item, then {@code k}, in order, at any thread count.
-     */
-    public void gemmSum(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, int aStride,
-                        float[] b, int ldb, int bStride, int items, float[] c, int ldc) {
-        gemm.gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, null, items, c, ldc, false);
-    }
-
-    /**
-     * {@code C = Σ_{i < items} A_i·op(col_i)}, {@code col_i} the im2col unfolding under {@code g}
-     * of the sample at {@code x[i·xStride]} ({@link Kernels#gemmUnfolded}, never materialized),
-     * split and summed like {@link #gemmSum}: a convolution's weight gradient
-     * {@code dW = Σ dY_n·col_nᵀ} with {@code transB}.
+     * {@code C = Σ_{i < items} A_i·op(col_i)} into {@code c[m][n]} (dense), {@code col_i} the
+     * im2col unfolding under {@code g} of the sample at {@code x[i·xStride]}
+     * ({@link Kernels#gemmUnfolded}, never materialized): a convolution's weight gradient
+     * {@code dW = Σ dY_n·col_nᵀ} with {@code transB}. Split over fixed groups of samples whose
+     * partial sums are added in order ({@link UnfoldedGemmSum}): the same bits at any thread count.
      */
     public void gemmSumUnfolded(boolean transB, int m, int n, int k, float[] a, int lda, int aStride, float[] x,
-                                int xStride, Window2d g, int items, float[] c, int ldc) {
-        gemm.gemm(false, transB, m, n, k, a, lda, aStride, x, 0, xStride, g, items, c, ldc, false);
+                                int xStride, Window2d g, int items, float[] c) {
+        unfoldedSum.sum(transB, m, n, k, a, lda, aStride, x, xStride, g, items, c);
+    }
+
+    /**
+     * Floats of scratch {@link #gemmSumUnfolded} keeps for a sum of {@code items} products of
+     * {@code m×n}: one partial sum per group of samples. Kept between calls and shared by the
+     * layers of one {@code Compute} (it grows to the largest), so adding it up per layer overestimates.
+     */
+    public static long gemmSumUnfoldedScratch(int items, int m, int n) {
+        return (long) ((items + UnfoldedGemmSum.GROUP - 1) / UnfoldedGemmSum.GROUP) * m * n;
     }
 
     /** Element-wise work is split in chunks that are multiples of this, so vector and scalar

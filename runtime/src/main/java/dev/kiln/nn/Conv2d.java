@@ -17,10 +17,10 @@ import java.util.List;
  * {@code P = outH·outW}. The forward pass and the weight gradient never write {@code col} out:
  * the kernels copy it from the sample straight into their packed GEMM panels
  * ({@link dev.kiln.kernels.Kernels#gemmUnfolded}); only the input gradient unfolds into scratch.
- * Work is split over samples for the forward pass and the input gradient,
- * as {@link Compute#gemmSum} splits it for the weight gradient (strips of im2col rows, or filters
- * when there are few rows) and over filters for the bias gradient, whose sums over the batch always run in sample order:
- * results are bit-identical at any thread count.
+ * Work is split over samples for the forward pass and the input gradient, over fixed groups of
+ * samples for the weight gradient ({@link Compute#gemmSumUnfolded}) and over filters for the bias
+ * gradient, whose sums over the batch always run in sample order: results are bit-identical at
+ * any thread count.
  */
 public final class Conv2d implements Layer {
 
@@ -151,16 +151,14 @@ public final class Conv2d implements Layer {
         var par = compute.parallel();
         int colSize = g.colRows() * g.outPlane();
         // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ, with the filters as the GEMM's
-        // rows: nothing padded (64 filters are eight 8-row micro-tiles, where 64 columns of
-        // dWᵀ were one and a third 48-wide strips), no transposed dY, and split over strips of
-        // im2col rows so that each thread packs only its rows of every sample's im2col. The
-        // earlier dWᵀ = col · dYᵀ split over K rows took 33 ms per batch of the CNN example's
-        // second convolution at 1 thread (6 of them transposing dY) and 30 at 2; this 22 and 17.
-        // col_n is packed straight from the input, not kept from the forward pass: reading a
-        // batch of unfolded samples (42 MB there) back from memory cost about 10 ms of it.
+        // rows: nothing padded (64 filters are eight 8-row micro-tiles, where 64 columns of dWᵀ
+        // were one and a third 48-wide strips) and no transposed dY. col_n is packed straight
+        // from the input, not kept from the forward pass: reading a batch of unfolded samples
+        // (42 MB there) back from memory cost about 10 ms of it. Split over groups of samples,
+        // each packing its own dY_n once (see UnfoldedGemmSum and convolution.md).
         int p = g.outPlane();
         compute.gemmSumUnfolded(true, filters, g.colRows(), p, dy, p, outSize(), input, inSize(), g, batch,
-                weight.grad(), g.colRows());
+                weight.grad());
         if (bias != null) {
             par.forRange(filters, par.grainFor(filters, 1), biasGradBody);
         }

@@ -1,14 +1,11 @@
 package dev.kiln.nn;
 
 import dev.kiln.kernels.Kernels;
-import dev.kiln.kernels.Window2d;
 import dev.kiln.parallel.Parallel;
 
 /**
- * One GEMM {@code C = op(A)·op(B)} ({@code C +=} when accumulating), or a sum of GEMMs
- * {@code C = Σ op(A_i)·op(B_i)} over items at fixed strides (a convolution's weight gradient over
- * the samples of a batch), over the worker pool, split over rows of C or over strips of its
- * columns, whichever makes each thread pack less.
+ * One GEMM {@code C = op(A)·op(B)} ({@code C +=} when accumulating) over the worker pool, split
+ * over rows of C or over strips of its columns, whichever makes each thread pack less.
  *
  * <p>A packed GEMM packs all of {@code op(B)} for every row chunk and all of {@code op(A)} for
  * every column chunk. With {@code T} threads a row split packs {@code m·k/T + k·n} per thread, a
@@ -19,7 +16,7 @@ import dev.kiln.parallel.Parallel;
  * forward pass at 2 threads).
  *
  * <p>Bits do not depend on the split: every element of C is one FMA chain over {@code k} in
- * order (over item, then {@code k}, for a sum: each chunk runs the items in order, accumulating). Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
+ * order. Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
  * one takes the rest), so no chunk is narrow enough for a kernel to pick another code path than
  * the whole product would.
  *
@@ -46,12 +43,7 @@ final class ParallelGemm {
     private int ldb;
     private float[] c;
     private int ldc;
-    private int items;
-    private int aStride;
-    private int bStride;
     private int strips;
-    /** Not null when B is the im2col unfolding of samples of {@code b} under this window. */
-    private Window2d window;
     private final Parallel.RangeBody rowsBody = this::rows;
     private final Parallel.RangeBody columnsBody = this::columns;
 
@@ -70,18 +62,11 @@ final class ParallelGemm {
         this.parallel = compute.parallel();
     }
 
-    /**
-     * {@code C = Σ_{i < items} op(A_i)·op(B_i)} ({@code C +=} when {@code accumulate}), with
-     * {@code A_i} at {@code a[i·aStride]} and {@code B_i} at {@code b[i·bStride]}; one item is a
-     * plain GEMM. When {@code window} is not null, {@code B_i} is instead the im2col unfolding
-     * of the sample at {@code b[i·bStride]} ({@link Kernels#gemmUnfolded}; {@code ldb} unused,
-     * {@code transA} false).
-     */
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, int aStride,
-              float[] b, int ldb, int bStride, Window2d window, int items, float[] c, int ldc, boolean accumulate) {
+    /** {@code C = op(A)·op(B)} ({@code C +=} when {@code accumulate}). */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
+              float[] c, int ldc, boolean accumulate) {
         if (busy) {
-            new ParallelGemm(compute).gemm(transA, transB, m, n, k, a, lda, aStride, b, ldb, bStride, window, items,
-                    c, ldc, accumulate);
+            new ParallelGemm(compute).gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
         busy = true;
@@ -93,12 +78,8 @@ final class ParallelGemm {
             this.k = k;
             this.a = a;
             this.lda = lda;
-            this.aStride = aStride;
             this.b = b;
             this.ldb = ldb;
-            this.bStride = bStride;
-            this.window = window;
-            this.items = items;
             this.c = c;
             this.ldc = ldc;
             this.accumulate = accumulate;
@@ -119,15 +100,12 @@ final class ParallelGemm {
             this.a = null;
             this.b = null;
             this.c = null;
-            this.window = null;
             busy = false;
         }
     }
 
     private void rows(int from, int to) {
-        for (int i = 0; i < items; i++) {
-            item(i, from, to, 0, n);
-        }
+        part(from, to, 0, n);
     }
 
     /** Column strips {@code [from, to)}; the last strip runs to column {@code n}. */
@@ -135,21 +113,12 @@ final class ParallelGemm {
         int grain = kernels.gemmColumnGrain();
         int j0 = from * grain;
         int j1 = to == strips ? n : to * grain;
-        for (int i = 0; i < items; i++) {
-            item(i, 0, m, j0, j1 - j0);
-        }
+        part(0, m, j0, j1 - j0);
     }
 
-    /** Rows {@code [rowFrom, rowTo)} × columns {@code [j0, j0+width)} of item {@code i}'s product, added to C after the first item. */
-    private void item(int i, int rowFrom, int rowTo, int j0, int width) {
-        boolean acc = accumulate || i > 0;
-        if (window != null) {
-            kernels.gemmUnfolded(transB, rowFrom, rowTo, width, k, a, i * aStride, lda, b, i * bStride, window, j0,
-                    c, j0, ldc, acc, null);
-        } else {
-            int bOff = transB ? j0 * ldb : j0;
-            kernels.gemm(transA, transB, rowFrom, rowTo, width, k, a, i * aStride, lda, b, i * bStride + bOff, ldb,
-                    c, j0, ldc, acc);
-        }
+    /** Rows {@code [rowFrom, rowTo)} × columns {@code [j0, j0+width)} of the product. */
+    private void part(int rowFrom, int rowTo, int j0, int width) {
+        int bOff = transB ? j0 * ldb : j0;
+        kernels.gemm(transA, transB, rowFrom, rowTo, width, k, a, 0, lda, b, bOff, ldb, c, j0, ldc, accumulate);
     }
 }

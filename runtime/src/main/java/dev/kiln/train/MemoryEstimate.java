@@ -1,6 +1,7 @@
 package dev.kiln.train;
 
 import dev.kiln.kernels.Window2d;
+import dev.kiln.nn.Compute;
 import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.DropConnect;
 import dev.kiln.nn.Layer;
@@ -78,6 +79,8 @@ public record MemoryEstimate(long parameters, long optimizer, long activations, 
                 // the forward pass and the weight gradient pack straight from the input
                 long chunks = Math.min(maxBatch, 4L * threads);
                 workspace += (chunks + threads) * colSize;
+                // the weight gradient's partial sums, one per group of samples
+                workspace += Compute.gemmSumUnfoldedScratch(batch, c.filters(), g.colRows());
             } else if (l instanceof MaxPool2d) {
                 workspace += maxBatch * out; // argmax indices, ints
             } else if (l instanceof DropConnect d) {

@@ -3,7 +3,6 @@ package dev.kiln.nn;
 import dev.kiln.kernels.KernelProvider;
 import dev.kiln.kernels.Kernels;
 import dev.kiln.kernels.ScalarKernels;
-import dev.kiln.kernels.Window2d;
 import dev.kiln.parallel.Parallel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,69 +57,6 @@ class ParallelGemmTest {
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * A sum over items (a convolution's weight gradient over samples) equals the items'
-     * products accumulated one after the other, bit for bit, at 1, 2 and 3 threads, split over
-     * rows (few columns) or column strips.
-     */
-    @ParameterizedTest
-    @CsvSource({"64,288,576,5", "32,9,676,4", "8,200,30,3", "64,100,17,2"})
-    void sumOverItemsIsTheItemsAccumulatedInOrder(int m, int n, int k, int items) {
-        for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
-            Random r = new Random(m * 13L + n + k * 7L + items);
-            // dY_i [m][k] and col_i [n][k] of each sample, as the convolution passes them
-            float[] a = random(r, items * m * k);
-            float[] b = random(r, items * n * k);
-            float[] expected = new float[m * n];
-            for (int i = 0; i < items; i++) {
-                kernels.gemm(false, true, 0, m, n, k, a, i * m * k, k, b, i * n * k, k, expected, 0, n, i > 0);
-            }
-            for (int threads : new int[] {1, 2, 3}) {
-                float[] c = random(r, m * n);
-                try (Parallel p = new Parallel(threads)) {
-                    new Compute(kernels, p).gemmSum(false, true, m, n, k, a, k, m * k, b, k, n * k, items, c, n);
-                }
-                assertArrayEquals(expected, c, kernels.name() + " " + m + "x" + n + "x" + k + " x" + items
-                        + " threads=" + threads);
-            }
-        }
-    }
-
-    /**
-     * A convolution's weight gradient with the samples' im2col packed from the input: the same
-     * bits as unfolding each sample and summing its products in order, at 1, 2 and 3 threads,
-     * split over strips of window offsets (32 channels: K = 288) or over filters (1 channel:
-     * K = 9), padded and strided windows included.
-     */
-    @ParameterizedTest
-    @CsvSource({"64,32,26,26,1,0,3", "32,1,28,28,1,0,4", "16,12,11,13,2,1,3"})
-    void unfoldedSumIsTheUnfoldedItemsAccumulatedInOrder(int filters, int channels, int h, int w, int stride,
-                                                         int pad, int items) {
-        Window2d g = new Window2d(channels, h, w, 3, 3, stride, stride, pad, pad, pad, pad);
-        int kk = g.colRows();
-        int p = g.outPlane();
-        int in = channels * h * w;
-        for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
-            Random r = new Random(filters * 31L + channels + items);
-            float[] dy = random(r, items * filters * p);
-            float[] x = random(r, items * in);
-            float[] col = new float[kk * p];
-            float[] expected = new float[filters * kk];
-            for (int i = 0; i < items; i++) {
-                kernels.im2col(x, i * in, g, col, 0);
-                kernels.gemm(false, true, 0, filters, kk, p, dy, i * filters * p, p, col, 0, p, expected, 0, kk, i > 0);
-            }
-            for (int threads : new int[] {1, 2, 3}) {
-                float[] c = random(r, filters * kk);
-                try (Parallel par = new Parallel(threads)) {
-                    new Compute(kernels, par).gemmSumUnfolded(true, filters, kk, p, dy, p, filters * p, x, in, g, items,
-                            c, kk);
-                }
-                assertArrayEquals(expected, c, kernels.name() + " " + g + " x" + items + " threads=" + threads);
             }
         }
     }

@@ -1,0 +1,68 @@
+package dev.kiln.nn;
+
+import dev.kiln.kernels.KernelProvider;
+import dev.kiln.kernels.Kernels;
+import dev.kiln.kernels.ScalarKernels;
+import dev.kiln.kernels.Window2d;
+import dev.kiln.parallel.Parallel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/**
+ * {@link Compute#gemmSumUnfolded}, a convolution's weight gradient over a batch: bit for bit,
+ * each fixed group of {@link UnfoldedGemmSum#GROUP} samples unfolded and accumulated in order,
+ * then the groups' sums added in group order, at 1, 2 and 3 threads; for batches inside one
+ * group, across several and with a partial last group, padded and strided windows included.
+ */
+class UnfoldedGemmSumTest {
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"64,32,26,26,1,0,20", "32,1,28,28,1,0,17", "16,12,11,13,2,1,3", "8,3,9,9,1,1,8"})
+    void groupsOfSamplesAccumulatedThenAddedInOrder(int filters, int channels, int h, int w, int stride, int pad,
+                                                    int items) {
+        Window2d g = new Window2d(channels, h, w, 3, 3, stride, stride, pad, pad, pad, pad);
+        int kk = g.colRows();
+        int p = g.outPlane();
+        int in = channels * h * w;
+        int size = filters * kk;
+        for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
+            Random r = new Random(filters * 31L + channels + items);
+            float[] dy = random(r, items * filters * p);
+            float[] x = random(r, items * in);
+            float[] col = new float[kk * p];
+            float[] group = new float[size];
+            float[] expected = new float[size];
+            for (int first = 0; first < items; first += UnfoldedGemmSum.GROUP) {
+                int end = Math.min(items, first + UnfoldedGemmSum.GROUP);
+                for (int i = first; i < end; i++) {
+                    kernels.im2col(x, i * in, g, col, 0);
+                    kernels.gemm(false, true, 0, filters, kk, p, dy, i * filters * p, p, col, 0, p, group, 0, kk,
+                            i > first);
+                }
+                for (int j = 0; j < size; j++) {
+                    expected[j] += group[j];
+                }
+            }
+            for (int threads : new int[] {1, 2, 3}) {
+                float[] c = random(r, size);
+                try (Parallel par = new Parallel(threads)) {
+                    new Compute(kernels, par).gemmSumUnfolded(true, filters, kk, p, dy, p, filters * p, x, in, g,
+                            items, c);
+                }
+                assertArrayEquals(expected, c, kernels.name() + " " + g + " x" + items + " threads=" + threads);
+            }
+        }
+    }
+}
