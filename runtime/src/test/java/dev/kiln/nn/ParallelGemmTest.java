@@ -21,14 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ParallelGemmTest {
 
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
     @ParameterizedTest
     @CsvSource({"64,512,784", "64,784,512", "50,130,97", "64,96,33", "64,47,200", "200,64,64", "7,300,5"})
     void sameBitsAtAnyThreadCount(int m, int n, int k) {
@@ -36,9 +28,9 @@ class ParallelGemmTest {
             Random r = new Random(m * 31L + n * 7L + k);
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
-                    float[] a = random(r, m * k);
-                    float[] b = random(r, k * n);
-                    float[] c0 = random(r, m * n);
+                    float[] a = RandomArrays.gaussian(r, m * k);
+                    float[] b = RandomArrays.gaussian(r, k * n);
+                    float[] c0 = RandomArrays.gaussian(r, m * n);
                     int lda = ta ? m : k;
                     int ldb = tb ? k : n;
                     for (boolean acc : new boolean[] {false, true}) {

@@ -10,7 +10,11 @@ final class RandomArrays {
 
     /** {@code n} standard Gaussian values, the same for the same seed. */
     static float[] gaussian(int n, long seed) {
-        Random r = new Random(seed);
+        return gaussian(new Random(seed), n);
+    }
+
+    /** The next {@code n} standard Gaussian values of {@code r}. */
+    static float[] gaussian(Random r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) r.nextGaussian();

@@ -20,14 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  */
 class UnfoldedGemmSumTest {
 
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
     @ParameterizedTest
     @CsvSource({"64,32,26,26,1,0,20", "32,1,28,28,1,0,17", "16,12,11,13,2,1,3", "8,3,9,9,1,1,8"})
     void groupsOfSamplesAccumulatedThenAddedInOrder(int filters, int channels, int h, int w, int stride, int pad,
@@ -39,8 +31,8 @@ class UnfoldedGemmSumTest {
         int size = filters * kk;
         for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
             Random r = new Random(filters * 31L + channels + items);
-            float[] dy = random(r, items * filters * p);
-            float[] x = random(r, items * in);
+            float[] dy = RandomArrays.gaussian(r, items * filters * p);
+            float[] x = RandomArrays.gaussian(r, items * in);
             float[] col = new float[kk * p];
             float[] group = new float[size];
             float[] expected = new float[size];
@@ -56,7 +48,7 @@ class UnfoldedGemmSumTest {
                 }
             }
             for (int threads : new int[] {1, 2, 3}) {
-                float[] c = random(r, size);
+                float[] c = RandomArrays.gaussian(r, size);
                 try (Parallel par = new Parallel(threads)) {
                     new Compute(kernels, par).gemmSumUnfolded(true, filters, kk, p, dy, p, filters * p, x, in, g,
                             items, c);
