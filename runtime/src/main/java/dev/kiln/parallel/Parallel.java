@@ -28,6 +28,8 @@ public final class Parallel implements AutoCloseable {
     }
 
     private final int threads;
+    /** While set, every body runs on its caller, as on one thread ({@link #runInline}). */
+    private volatile boolean inline;
     private final Object lock = new Object();
     private volatile boolean closed;
     /** Incremented (under {@link #lock}) for every job posted to the workers; read unlocked while spinning. */
@@ -77,6 +79,20 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * While {@code inline} is set, {@link #forRange} runs every body on its calling thread, as a
+     * one-thread pool would, and the workers stay parked; the results are the same either way.
+     * For leaving the other cores to the JIT while it compiles at the start of training.
+     */
+    public void runInline(boolean inline) {
+        this.inline = inline;
+    }
+
+    /** Whether {@link #forRange} currently runs every body on its caller ({@link #runInline}). */
+    public boolean runsInline() {
+        return inline;
+    }
+
+    /**
      * Runs {@code body} over {@code [0, n)} split into chunks of {@code grain} indices, and returns
      * when all chunks are done. Runs inline when there is one thread or one chunk. The first
      * exception thrown by a chunk is rethrown here after the remaining chunks are skipped.
@@ -86,7 +102,7 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         grain = Math.max(1, grain);
-        if (threads == 1 || n <= grain) {
+        if (threads == 1 || n <= grain || inline) {
             body.run(0, n);
             return;
         }

@@ -6,6 +6,7 @@ import dev.kiln.nn.Network;
 import dev.kiln.nn.Parameter;
 import dev.kiln.nn.SoftmaxCrossEntropy;
 import dev.kiln.optim.Optimizer;
+import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,6 +33,9 @@ public final class Trainer {
     private final IntConsumer updateLayer;
     /** The visiting order of the current epoch, reused while the training set keeps its size. */
     private int[] epochOrder = new int[0];
+    /** Set by {@link #leaveCoresToJit}: the pool to run inline while {@link #warmup} says the JIT is busy. */
+    private Parallel parallel;
+    private JitWarmup warmup;
 
     public Trainer(Network net, Optimizer optimizer, int batchSize, long seed) {
         this.net = net;
@@ -51,6 +55,23 @@ public final class Trainer {
                     + " parameters, the network has " + parameters.size() + ": make it over net.parameters()");
         }
         this.updateLayer = i -> optimizer.update(layerParams[i], layerParams[i + 1]);
+    }
+
+    /**
+     * Runs batches on the calling thread alone while the JIT is busy compiling at the start of
+     * training ({@link JitWarmup}), leaving the pool's other cores to the compilers; the pool must
+     * be the network's. The bits do not change: results never depend on the thread count.
+     */
+    public void leaveCoresToJit(Parallel parallel) {
+        leaveCoresToJit(parallel, JitWarmup.ofThisJvm());
+    }
+
+    /** As {@link #leaveCoresToJit(Parallel)}, asking {@code warmup} before each batch. */
+    void leaveCoresToJit(Parallel parallel, JitWarmup warmup) {
+        if (parallel.threads() > 1) {
+            this.parallel = parallel;
+            this.warmup = warmup;
+        }
     }
 
     /** The visiting order of epoch {@code epoch} (1-based): a seeded Fisher–Yates shuffle. */
@@ -102,25 +123,34 @@ public final class Trainer {
         // epoch replayed alone draws the same dropout masks.
         long batchesPerEpoch = (train.count() + batchSize - 1) / batchSize;
         long firstStep = (epoch - 1L) * batchesPerEpoch;
-        for (int start = 0; start < train.count(); start += batchSize) {
-            int b = Math.min(batchSize, train.count() - start);
-            for (int r = 0; r < b; r++) {
-                batchLabels[r] = train.label(order[start + r]);
+        try {
+            for (int start = 0; start < train.count(); start += batchSize) {
+                int b = Math.min(batchSize, train.count() - start);
+                if (warmup != null) {
+                    parallel.runInline(warmup.busy());
+                }
+                for (int r = 0; r < b; r++) {
+                    batchLabels[r] = train.label(order[start + r]);
+                }
+                float[] x = net.loadInput(train.pixels(), order, start, b);
+                net.setStep(firstStep + batches);
+                float[] logits = net.logits(x, b, true);
+                double l = loss.lossAndGradient(logits, batchLabels, b, classes, gradLogits);
+                if (!Double.isFinite(l)) {
+                    throw diverged(epoch, batches + 1, "the loss is " + l);
+                }
+                // each layer is updated as soon as its gradients are final: the step's memory traffic
+                // (Adam reads and writes four arrays per parameter) then finds them still in cache
+                optimizer.beginStep();
+                net.backwardFromLogits(gradLogits, b, updateLayer);
+                lossSum += l;
+                batches++;
+                progress.batchDone(epoch, batches, (int) batchesPerEpoch, start + b, lossSum / batches);
             }
-            float[] x = net.loadInput(train.pixels(), order, start, b);
-            net.setStep(firstStep + batches);
-            float[] logits = net.logits(x, b, true);
-            double l = loss.lossAndGradient(logits, batchLabels, b, classes, gradLogits);
-            if (!Double.isFinite(l)) {
-                throw diverged(epoch, batches + 1, "the loss is " + l);
+        } finally {
+            if (parallel != null) {
+                parallel.runInline(false);
             }
-            // each layer is updated as soon as its gradients are final: the step's memory traffic
-            // (Adam reads and writes four arrays per parameter) then finds them still in cache
-            optimizer.beginStep();
-            net.backwardFromLogits(gradLogits, b, updateLayer);
-            lossSum += l;
-            batches++;
-            progress.batchDone(epoch, batches, (int) batchesPerEpoch, start + b, lossSum / batches);
         }
         checkWeights(epoch, batches);
         return lossSum / batches;

@@ -121,6 +121,7 @@ public final class TrainingJob {
             checkMemory(spec, net, train, test, options, listener);
             Optimizer optimizer = Optimizer.create(spec.optimizer(), net.parameters(), compute);
             Trainer trainer = new Trainer(net, optimizer, spec.batchSize(), spec.seed());
+            trainer.leaveCoresToJit(parallel);
             long paramCount = net.parameters().stream().mapToLong(p -> p.size()).sum();
             listener.log(String.format(Locale.ROOT,
                     "Training %s: %d layers, %d parameters, %s lr %s (%s), batch %d, %d epochs, %d threads, seed %d",

@@ -2,12 +2,51 @@ package dev.kiln.parallel;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ParallelTest {
+
+    /**
+     * While inline, every chunk runs on the caller, even chunks slow enough for a worker to take
+     * some (20 chunks of 5 ms); once cleared, the workers take their share again.
+     */
+    @Test
+    void inlineRunsEveryChunkOnTheCaller() {
+        try (Parallel p = new Parallel(2)) {
+            Thread me = Thread.currentThread();
+            p.runInline(true);
+            assertTrue(p.runsInline());
+            Set<Thread> ran = ConcurrentHashMap.newKeySet();
+            p.forRange(20, 1, (from, to) -> {
+                ran.add(Thread.currentThread());
+                sleep(5);
+            });
+            assertEquals(Set.of(me), ran, "inline: the caller alone");
+            p.runInline(false);
+            assertFalse(p.runsInline());
+            ran.clear();
+            p.forRange(20, 1, (from, to) -> {
+                ran.add(Thread.currentThread());
+                sleep(5);
+            });
+            assertEquals(2, ran.size(), "not inline: the worker takes chunks too");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     @Test
     void everyIndexRunsExactlyOnceAtAnyThreadCount() {
