@@ -1,6 +1,5 @@
 package dev.kiln.train;
 
-import dev.kiln.data.ImageSet;
 import dev.kiln.kernels.KernelProvider;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Network;
@@ -93,7 +92,7 @@ class LayerwiseUpdateTest {
         Network net = mlp();
         Parameter firstWeights = net.parameters().get(0);
         Recording opt = new Recording(Optimizer.create(OptimizerSpec.adam(), net.parameters(), compute), firstWeights);
-        new Trainer(net, opt, 4, 1).trainEpoch(images(8), 1);
+        new Trainer(net, opt, 4, 1).trainEpoch(NoiseImages.of(8, 3), 1);
         // two batches; per batch: begin, then the dense layers' (weight, bias) pairs top down
         // (the parameter-free layers' empty ranges left out)
         List<String> ranges = opt.calls.stream().filter(c -> !c.matches("(\\d+)-\\1")).toList();
@@ -108,16 +107,6 @@ class LayerwiseUpdateTest {
         Optimizer opt = Optimizer.create(OptimizerSpec.sgd(), net.parameters().subList(0, 2), compute);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(net, opt, 4, 1));
         assertTrue(e.getMessage().contains("updates 2 parameters, the network has 6"), e.getMessage());
-    }
-
-    private static ImageSet images(int count) {
-        byte[] pixels = new byte[count * 9];
-        new Random(5).nextBytes(pixels);
-        byte[] labels = new byte[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = (byte) (i % 3);
-        }
-        return new ImageSet("test", count, 3, 3, pixels, labels);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.kiln.train;
 
-import dev.kiln.data.ImageSet;
 import dev.kiln.kernels.KernelProvider;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Network;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.kiln.train.JitWarmup.WINDOW_NANOS;
@@ -30,16 +28,6 @@ class TrainerJitWarmupTest {
     private final AtomicLong compileMillis = new AtomicLong();
     private final AtomicLong nanos = new AtomicLong();
 
-    private static ImageSet images(int count) {
-        byte[] pixels = new byte[count * 64];
-        new Random(5).nextBytes(pixels);
-        byte[] labels = new byte[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = (byte) (i % 3);
-        }
-        return new ImageSet("test", count, 8, 8, pixels, labels);
-    }
-
     /**
      * Trains one epoch of 4 batches, the JIT compiling 40 ms per 50 ms window during the first
      * {@code busyBatches}; returns whether each batch ran inline, and the trained weights into
@@ -55,7 +43,7 @@ class TrainerJitWarmupTest {
             if (warmUp) {
                 trainer.leaveCoresToJit(parallel, new JitWarmup(compileMillis::get, nanos::get));
             }
-            trainer.trainEpoch(images(16), 1, (epoch, batch, batches, done, loss) -> {
+            trainer.trainEpoch(NoiseImages.of(16, 8), 1, (epoch, batch, batches, done, loss) -> {
                 inline.add(parallel.runsInline());
                 nanos.addAndGet(WINDOW_NANOS);
                 compileMillis.addAndGet(batch <= busyBatches ? 40 : 0);
