@@ -43,9 +43,9 @@ final class JitWarmup {
     /** This JVM's compilers; a warm-up that is over at once where the JVM does not report compile time. */
     static JitWarmup ofThisJvm() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        JitWarmup w = new JitWarmup(jit == null || !jit.isCompilationTimeMonitoringSupported()
-                ? () -> 0L : jit::getTotalCompilationTime, System::nanoTime);
-        w.over = jit == null || !jit.isCompilationTimeMonitoringSupported();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+        JitWarmup w = new JitWarmup(measurable ? jit::getTotalCompilationTime : () -> 0L, System::nanoTime);
+        w.over = !measurable;
         return w;
     }
 
