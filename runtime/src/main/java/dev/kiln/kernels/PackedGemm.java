@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code p = 0..k-1} in order, starting from 0 (or from the old C value when accumulating):
  * between KC blocks the partial sum is stored in C as a float and reloaded, which rounds
  * nothing. Padding adds lanes and rows that are never stored; tiles cut by the edge of C run
- * the same micro-kernel on a scratch tile. So an element's result depends neither on the row
+ * the same chain on a scratch tile (or, for a narrow last strip, one vector of columns at a
+ * time). So an element's result depends neither on the row
  * split nor on its place in a tile, and equals what the unpacked path in {@link VectorKernels}
  * computes for it (which performs the same chain), so the two may be chosen per call.
  *
@@ -44,6 +45,12 @@ final class PackedGemm {
     static final int MR = 8;
     private static final int NRV = 3;
     static final int NR = NRV * L;
+    /**
+     * Widest edge strip {@link #edge} computes with the one-vector {@link #narrowKernel} rather than
+     * as a whole tile. One vector only: two narrow calls for a 32-wide strip measured no faster
+     * than one whole tile (512³ 0.97–1.00×, 64×512×784 0.93–1.00×).
+     */
+    private static final int NARROW = L;
 
     /**
      * Reduction block: a KC×NR strip of packed B (36 KB) stays in the 48 KB L1 while the MR strips
@@ -143,16 +150,18 @@ final class PackedGemm {
                             int ao = ir * kc;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             float[] init = load ? null : rowInit;
+                            int io = ic + ir;
                             if (mr == MR && nr == NR) {
-                                kernel(kc, pa, ao, pb, bo, c, co, ldc, load, init, ic + ir);
+                                kernel(kc, pa, ao, pb, bo, c, co, ldc, load, init, io);
                             } else {
-                                if (init != null) {
+                                if (init != null && mr < MR) {
                                     // rows past the edge of C start from 0, like the padding they compute
-                                    System.arraycopy(init, ic + ir, buf.tileInit, 0, mr);
+                                    System.arraycopy(init, io, buf.tileInit, 0, mr);
                                     java.util.Arrays.fill(buf.tileInit, mr, MR, 0f);
                                     init = buf.tileInit;
+                                    io = 0;
                                 }
-                                edge(kc, pa, ao, pb, bo, c, co, ldc, load, mr, nr, buf.tile, init);
+                                edge(kc, pa, ao, pb, bo, c, co, ldc, load, mr, nr, buf.tile, init, io);
                             }
                         }
                     }
@@ -161,15 +170,43 @@ final class PackedGemm {
         }
     }
 
-    /** A tile cut by the edge of C: the same micro-kernel on a scratch tile, then the valid part copied back. */
+    /**
+     * A tile cut by the edge of C. A strip at most {@link #NARROW} columns wide (the last strip of
+     * 1024 or 256 columns, of 10 classes, of 676 output positions) runs the one-vector
+     * {@link #narrowKernel}, so it no longer computes a whole {@link #NR}-wide tile for them
+     * (one thread, same JVM alternating with the whole-tile edge: 256³ 1.07–1.11×, 64×10×512
+     * 1.33–1.37×, 32×676×9 1.03×, 1024³ 0.99–1.02×); wider ones run the full micro-kernel on a
+     * scratch tile. Both kernels perform each element's same chain, so the bits are those of a
+     * whole tile. Whole vectors of whole rows go straight into C; the rest go through the scratch
+     * tile, whose valid part is copied back.
+     */
     private static void edge(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc,
-                             boolean load, int mr, int nr, float[] t, float[] init) {
+                             boolean load, int mr, int nr, float[] t, float[] init, int io) {
+        if (nr <= NARROW) {
+            for (int v = 0; v < nr; v += L) {
+                int w = Math.min(L, nr - v);
+                if (mr == MR && w == L) {
+                    narrowKernel(kc, pa, ao, pb, bo + v, c, co + v, ldc, load, init, io);
+                    continue;
+                }
+                if (load) {
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(c, co + r * ldc + v, t, r * L, w);
+                    }
+                }
+                narrowKernel(kc, pa, ao, pb, bo + v, t, 0, L, load, init, io);
+                for (int r = 0; r < mr; r++) {
+                    System.arraycopy(t, r * L, c, co + r * ldc + v, w);
+                }
+            }
+            return;
+        }
         if (load) {
             for (int r = 0; r < mr; r++) {
                 System.arraycopy(c, co + r * ldc, t, r * NR, nr);
             }
         }
-        kernel(kc, pa, ao, pb, bo, t, 0, NR, load, init, 0);
+        kernel(kc, pa, ao, pb, bo, t, 0, NR, load, init, io);
         for (int r = 0; r < mr; r++) {
             System.arraycopy(t, r * NR, c, co + r * ldc, nr);
         }
@@ -595,6 +632,42 @@ final class PackedGemm {
         c7_0.intoArray(c, co + 7 * ldc + 0 * L);
         c7_1.intoArray(c, co + 7 * ldc + 1 * L);
         c7_2.intoArray(c, co + 7 * ldc + 2 * L);
+    }
+
+    /**
+     * The MR×L micro-kernel for narrow edge strips: {@link #kernel}'s chain for one vector of
+     * columns, {@code bp[bo + p·NR ..]} (a column slice of a packed NR-wide strip).
+     */
+    private static void narrowKernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                                     boolean load, float[] init, int io) {
+        FloatVector c0 = load ? FloatVector.fromArray(F, c, co) : start(init, io, 0);
+        FloatVector c1 = load ? FloatVector.fromArray(F, c, co + ldc) : start(init, io, 1);
+        FloatVector c2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc) : start(init, io, 2);
+        FloatVector c3 = load ? FloatVector.fromArray(F, c, co + 3 * ldc) : start(init, io, 3);
+        FloatVector c4 = load ? FloatVector.fromArray(F, c, co + 4 * ldc) : start(init, io, 4);
+        FloatVector c5 = load ? FloatVector.fromArray(F, c, co + 5 * ldc) : start(init, io, 5);
+        FloatVector c6 = load ? FloatVector.fromArray(F, c, co + 6 * ldc) : start(init, io, 6);
+        FloatVector c7 = load ? FloatVector.fromArray(F, c, co + 7 * ldc) : start(init, io, 7);
+        for (int p = 0; p < kc; p++) {
+            int ai = ao + p * 8;
+            FloatVector b = FloatVector.fromArray(F, bp, bo + p * NR);
+            c0 = FloatVector.broadcast(F, ap[ai + 0]).fma(b, c0);
+            c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b, c1);
+            c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b, c2);
+            c3 = FloatVector.broadcast(F, ap[ai + 3]).fma(b, c3);
+            c4 = FloatVector.broadcast(F, ap[ai + 4]).fma(b, c4);
+            c5 = FloatVector.broadcast(F, ap[ai + 5]).fma(b, c5);
+            c6 = FloatVector.broadcast(F, ap[ai + 6]).fma(b, c6);
+            c7 = FloatVector.broadcast(F, ap[ai + 7]).fma(b, c7);
+        }
+        c0.intoArray(c, co);
+        c1.intoArray(c, co + ldc);
+        c2.intoArray(c, co + 2 * ldc);
+        c3.intoArray(c, co + 3 * ldc);
+        c4.intoArray(c, co + 4 * ldc);
+        c5.intoArray(c, co + 5 * ldc);
+        c6.intoArray(c, co + 6 * ldc);
+        c7.intoArray(c, co + 7 * ldc);
     }
 
     /** A row's starting accumulator: {@code init[io + r]} in every lane, or 0 without {@code init}. */

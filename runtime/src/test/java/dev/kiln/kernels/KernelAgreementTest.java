@@ -73,7 +73,7 @@ class KernelAgreementTest {
      */
     @ParameterizedTest
     @CsvSource({"1,1,1", "3,17,33", "17,33,3", "33,65,127", "65,127,17", "127,3,65", "513,33,17", "17,513,33",
-                "33,17,513", "65,127,513", "127,513,65", "513,65,127", "40,1600,19", "96,200,300"})
+                "33,17,513", "65,127,513", "127,513,65", "513,65,127", "40,1600,19", "96,200,300", "24,80,40"})
     void packedGemmAgreesAndRowSplitsDoNotChangeBits(int m, int n, int k) {
         Random r = new Random(31L * m + 17L * n + k);
         for (boolean ta : new boolean[] {false, true}) {
@@ -115,7 +115,7 @@ class KernelAgreementTest {
      * accumulating, on the packed and unpacked paths, edge tiles included, whatever the row split.
      */
     @ParameterizedTest
-    @CsvSource({"1,1,1", "3,17,33", "17,33,3", "33,65,127", "65,127,513", "127,513,65", "64,576,288", "32,676,9"})
+    @CsvSource({"1,1,1", "3,17,33", "17,33,3", "33,65,127", "65,127,513", "127,513,65", "64,576,288", "32,676,9", "24,80,40", "19,65,21"})
     void gemmRowInitIsFillThenAccumulate(int m, int n, int k) {
         Random r = new Random(7L * m + 3L * n + k);
         float[] init = random(r, m);
