@@ -111,7 +111,7 @@ public final class BenchReport {
                     err(p.gflopsError()), p.best()));
         }
         if (!rows.isEmpty() || (layers.isEmpty() && memory.isEmpty())) {
-            sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, rows split like `Compute.gemmRows`)\n\n")
+            sb.append("\n### GEMM (`Kernels.gemm` on `Parallel`, split like `Compute.gemm`: rows, or column strips when short and wide)\n\n")
                     .append("| product | m×n×k | kernels | threads | GFLOP/s | ± | best | of FMA peak |\n")
                     .append("|---|---|---|---:|---:|---:|---:|---:|\n");
         }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code Kernels.gemm} as training calls it: through {@link KernelProvider} (vector kernels) or
  * {@link ScalarKernels} (the reference), on a {@code dev.kiln.parallel.Parallel} pool of
- * {@code threads} threads (the benchmark thread included), rows split like {@code Compute.gemmRows}.
+ * {@code threads} threads (the benchmark thread included), split as training splits it ({@code Compute.gemm}:
+ * rows, or column strips when the product is short and wide).
  * See {@link GemmCase} for the {@code OP:MxNxK} shapes. GFLOP/s is the {@code flops} counter
  * ({@code 2·m·n·k} per call) divided by 10<sup>9</sup>.
  *
