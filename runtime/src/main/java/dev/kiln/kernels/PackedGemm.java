@@ -69,22 +69,30 @@ final class PackedGemm {
         final float[] tile = new float[MR * NR];
         /** The row starting values of a tile cut by the edge of C, zero-padded to MR rows. */
         final float[] tileInit = new float[MR];
-        /** Lane {@code j} reads column {@code j} of a transposed A row: offset {@code j·aMapStride}. */
-        final int[] aMap = new int[L];
-        int aMapStride = -1;
+        /** Lane {@code j} of a gather along a transposed A row reads column {@code j}. */
+        final StrideMap aColumns = new StrideMap(L);
         final Strided strided = new Strided();
         final Unfolded unfolded = new Unfolded();
     }
 
-    /** The gather offsets of {@link Buffers#aMap} for column stride {@code acs}, rebuilt only when the stride changes. */
-    private static int[] columnMap(int acs, Buffers buf) {
-        if (buf.aMapStride != acs) {
-            for (int j = 0; j < L; j++) {
-                buf.aMap[j] = j * acs;
-            }
-            buf.aMapStride = acs;
+    /** Gather offsets {@code j·stride} for lanes {@code j}, rebuilt only when the stride changes. */
+    private static final class StrideMap {
+        private final int[] offsets;
+        private int stride = -1;
+
+        StrideMap(int lanes) {
+            offsets = new int[lanes];
         }
-        return buf.aMap;
+
+        int[] of(int stride) {
+            if (this.stride != stride) {
+                for (int j = 0; j < offsets.length; j++) {
+                    offsets[j] = j * stride;
+                }
+                this.stride = stride;
+            }
+            return offsets;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -228,7 +236,7 @@ final class PackedGemm {
             }
         } else {
             // transposed A: row i of op(A) is column ic+i of A, L values per gather
-            int[] map = columnMap(acs, buf);
+            int[] map = buf.aColumns.of(acs);
             for (int i = 0; i < mc; i++) {
                 int src = aOff + (ic + i) * ars + pc * acs;
                 int d = i * KC;
@@ -262,9 +270,8 @@ final class PackedGemm {
         int bOff;
         int brs;
         int bcs;
-        /** Lane {@code j} of a transposed strip reads column {@code j} of op(B): offset {@code j·mapStride}. */
-        private final int[] map = new int[NR];
-        private int mapStride = -1;
+        /** Lane {@code j} of a transposed strip reads column {@code j} of op(B). */
+        private final StrideMap columns = new StrideMap(NR);
 
         void set(float[] b, int bOff, int brs, int bcs) {
             this.b = b;
@@ -297,12 +304,7 @@ final class PackedGemm {
                     // transposed B, a whole strip: each row of the strip gathers its NR values
                     // (one from each column of op(B)) a vector at a time, where scalar copies
                     // wrote with stride NR
-                    if (mapStride != bcs) {
-                        for (int j = 0; j < NR; j++) {
-                            map[j] = j * bcs;
-                        }
-                        mapStride = bcs;
-                    }
+                    int[] map = columns.of(bcs);
                     int src = bOff + (jc + s) * bcs + pc;
                     for (int p = 0, d = base; p < kc; p++, d += NR) {
                         for (int v = 0; v < NR; v += L) {
