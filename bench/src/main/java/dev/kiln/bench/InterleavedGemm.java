@@ -1,0 +1,176 @@
+package dev.kiln.bench;
+
+import dev.kiln.kernels.KernelProvider;
+import dev.kiln.kernels.Kernels;
+import dev.kiln.parallel.Parallel;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * SGEMM {@code n³} timed in alternation with its peer, for hosts whose speed moves from one
+ * second to the next (the shared VMs this project is measured on switch between a fast and a
+ * slow phase every few seconds, each vCPU on its own): measured minutes apart, as two JMH
+ * benchmarks are, a kernel's share of the peak came out anywhere from 0.54 to 0.97 for the same
+ * code. Alternating short windows puts both sides in the same phase, and the per-round ratios'
+ * median ignores the rounds a switch cuts through.
+ *
+ * <ul>
+ *   <li>default: rounds of two windows, the FMA peak ({@link FmaLoop} on every thread) and the
+ *       GEMM ({@link GemmCase}, split as training splits it), in the order AB BA AB ...; prints
+ *       each side's median GFLOP/s and the median and quartiles of the per-round share
+ *       GEMM/peak;</li>
+ *   <li>{@code --serve}: the GEMM side of a comparison driven by another process (the bench
+ *       script's numpy): prints {@code READY} after the warm-up, then one GEMM window per line
+ *       read from standard input, answering {@code GFLOPS=x}, until the input ends.</li>
+ * </ul>
+ * Options: {@code --size n} (1024), {@code --threads t} (1), {@code --rounds r} (40),
+ * {@code --window s} (0.25 s per window), {@code --warmup s} (3 s).
+ */
+public final class InterleavedGemm {
+
+    private final GemmCase gemm;
+    private final int threads;
+    private final long windowNanos;
+    private final FmaLoop loop = new FmaLoop();
+    private final Parallel peakPool;
+    /** FMA loop calls per thread in the current peak window. */
+    private final long[] peakCalls;
+    private volatile float sink;
+    private long peakDeadline;
+
+    InterleavedGemm(int size, int threads, double windowSeconds) {
+        Kernels kernels = KernelProvider.get();
+        if (!"vector".equals(kernels.name())) {
+            throw new IllegalStateException("vector kernels unavailable (run with --add-modules jdk.incubator.vector), got "
+                    + kernels.name());
+        }
+        this.gemm = new GemmCase("NN:" + size + "x" + size + "x" + size, kernels, threads);
+        this.threads = threads;
+        this.windowNanos = (long) (windowSeconds * 1e9);
+        this.peakPool = new Parallel(threads);
+        this.peakCalls = new long[threads];
+    }
+
+    public static void main(String[] args) throws IOException {
+        int size = 1024;
+        int threads = 1;
+        int rounds = 40;
+        double window = 0.25;
+        double warmup = 3;
+        boolean serve = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size" -> size = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--window" -> window = Double.parseDouble(args[++i]);
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+                case "--serve" -> serve = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (allowed: --size n, --threads t, --rounds r, --window s, --warmup s, --serve)");
+            }
+        }
+        if (size < 1 || threads < 1 || rounds < 1 || window <= 0 || warmup < 0) {
+            throw new IllegalArgumentException("--size, --threads, --rounds and --window must be positive, --warmup at least 0");
+        }
+        InterleavedGemm bench = new InterleavedGemm(size, threads, window);
+        try {
+            bench.warmUp(warmup);
+            if (serve) {
+                bench.serve();
+            } else {
+                bench.rounds(size, rounds, window, warmup);
+            }
+        } finally {
+            bench.close();
+        }
+    }
+
+    /** Both sides in alternation for about {@code seconds}, so the JIT has compiled both. */
+    private void warmUp(double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            gemmWindow();
+            peakWindow();
+        }
+    }
+
+    private void serve() throws IOException {
+        System.out.println("READY");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        while (in.readLine() != null) {
+            System.out.printf("GFLOPS=%.3f%n", gemmWindow());
+            System.out.flush();
+        }
+    }
+
+    private void rounds(int size, int rounds, double window, double warmup) {
+        double[] peak = new double[rounds];
+        double[] sgemm = new double[rounds];
+        double[] share = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            if (r % 2 == 0) {
+                peak[r] = peakWindow();
+                sgemm[r] = gemmWindow();
+            } else {
+                sgemm[r] = gemmWindow();
+                peak[r] = peakWindow();
+            }
+            share[r] = sgemm[r] / peak[r];
+        }
+        System.out.printf("SGEMM %d³, %d thread(s), interleaved with the FMA peak: %d rounds of two %.2f s windows (AB BA ...), after %.0f s of warm-up%n",
+                size, threads, rounds, window, warmup);
+        System.out.println("peak:       " + Quartiles.of(peak).format("%.1f") + " GFLOP/s");
+        System.out.println("SGEMM:      " + Quartiles.of(sgemm).format("%.1f") + " GFLOP/s");
+        Quartiles s = Quartiles.of(share);
+        System.out.println("SGEMM/peak: " + s.format("%.3f") + " (per round)");
+        System.out.printf("SHARE_MEDIAN=%.3f%n", s.median());
+    }
+
+    /** GEMM calls for one window; GFLOP/s. */
+    private double gemmWindow() {
+        long t0 = System.nanoTime();
+        long end = t0 + windowNanos;
+        long calls = 0;
+        long t;
+        do {
+            gemm.run();
+            calls++;
+            t = System.nanoTime();
+        } while (t < end);
+        return calls * (double) gemm.flops / (t - t0);
+    }
+
+    /** The FMA loop on every thread for one window; their summed GFLOP/s. */
+    private double peakWindow() {
+        Arrays.fill(peakCalls, 0);
+        long t0 = System.nanoTime();
+        peakDeadline = t0 + windowNanos;
+        peakPool.forRange(threads, 1, this::peakThread);
+        long t = System.nanoTime();
+        return Arrays.stream(peakCalls).sum() * (double) FmaLoop.FLOPS_PER_CALL / (t - t0);
+    }
+
+    private void peakThread(int from, int to) {
+        for (int i = from; i < to; i++) {
+            float s = 0;
+            long calls = 0;
+            do {
+                s += loop.run();
+                calls++;
+            } while (System.nanoTime() < peakDeadline);
+            peakCalls[i] = calls;
+            sink = s;
+        }
+    }
+
+    private void close() {
+        gemm.close();
+        peakPool.close();
+    }
+}
