@@ -1,5 +1,7 @@
 package dev.kiln.kernels;
 
+import dev.kiln.parallel.Parallel;
+
 /**
  * The hot loops under every layer. Implementations compute a given range of output rows so the
  * caller can split work across threads over outputs; a result element never depends on how the
@@ -39,6 +41,29 @@ public interface Kernels {
      */
     default int gemmColumnGrain() {
         return 48;
+    }
+
+    /**
+     * A whole product over a pool whose threads share one packing of op(B), for kernels that pack
+     * B ({@link SharedGemm}); null for kernels that do not, whose callers split the rows.
+     * Each call makes a new one: it holds a packing buffer and the operands of the call in progress.
+     */
+    default SharedGemm newSharedGemm() {
+        return null;
+    }
+
+    /**
+     * {@code C = op(A)·op(B)} ({@code C +=} when {@code accumulate}) for all {@code m} rows on a
+     * pool, op(B) packed once per block for all threads instead of once per thread; the same
+     * bits as {@link #gemm} over any split of the rows. Not for use from two threads at once.
+     */
+    interface SharedGemm {
+        /**
+         * Computes the product and returns true, or returns false without computing anything for
+         * a product these kernels compute another way (the caller then splits its rows).
+         */
+        boolean gemm(Parallel pool, boolean transA, boolean transB, int m, int n, int k, float[] a, int lda,
+                  float[] b, int ldb, float[] c, int ldc, boolean accumulate);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kiln.kernels;
 
+import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -136,41 +137,134 @@ final class PackedGemm {
 
     private static void gemm(Buffers buf, BSource src, int ars, int acs, int rowFrom, int rowTo, int n, int k,
                              float[] a, int aOff, float[] c, int cOff, int ldc, boolean acc, float[] rowInit) {
-        float[] pa = buf.a;
         float[] pb = buf.b;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = acc || pc > 0;
-                src.pack(pc, kc, jc, nc, pb);
+                src.pack(pc, kc, jc, nc, pb, 0);
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
-                    int mc = Math.min(MC, rowTo - ic);
-                    packA(a, aOff, ars, acs, ic, mc, pc, kc, pa, buf);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bo = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int ao = ir * KC;
-                            int co = cOff + (ic + ir) * ldc + jc + jr;
-                            float[] init = load ? null : rowInit;
-                            int io = ic + ir;
-                            if (mr == MR && nr == NR) {
-                                kernel(kc, pa, ao, pb, bo, c, co, ldc, load, init, io);
-                            } else {
-                                if (init != null && mr < MR) {
-                                    // rows past the edge of C start from 0, like the padding they compute
-                                    System.arraycopy(init, io, buf.tileInit, 0, mr);
-                                    java.util.Arrays.fill(buf.tileInit, mr, MR, 0f);
-                                    init = buf.tileInit;
-                                    io = 0;
-                                }
-                                edge(kc, pa, ao, pb, bo, c, co, ldc, load, mr, nr, buf.tile, init, io);
-                            }
-                        }
+                    block(buf, pb, ars, acs, a, aOff, ic, Math.min(MC, rowTo - ic), pc, kc, jc, nc, c, cOff, ldc,
+                            load, rowInit);
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [ic, ic+mc)} (at most {@link #MC}) of the product's block {@code jc, pc} against
+     * the packed panel {@code pb} of op(B): packs the rows of op(A) into the thread's buffer, then
+     * runs the micro-kernel over every NR strip and MR strip.
+     */
+    private static void block(Buffers buf, float[] pb, int ars, int acs, float[] a, int aOff, int ic, int mc,
+                              int pc, int kc, int jc, int nc, float[] c, int cOff, int ldc, boolean load,
+                              float[] rowInit) {
+        float[] pa = buf.a;
+        packA(a, aOff, ars, acs, ic, mc, pc, kc, pa, buf);
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bo = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int ao = ir * KC;
+                int co = cOff + (ic + ir) * ldc + jc + jr;
+                float[] init = load ? null : rowInit;
+                int io = ic + ir;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, pa, ao, pb, bo, c, co, ldc, load, init, io);
+                } else {
+                    if (init != null && mr < MR) {
+                        // rows past the edge of C start from 0, like the padding they compute
+                        System.arraycopy(init, io, buf.tileInit, 0, mr);
+                        java.util.Arrays.fill(buf.tileInit, mr, MR, 0f);
+                        init = buf.tileInit;
+                        io = 0;
+                    }
+                    edge(kc, pa, ao, pb, bo, c, co, ldc, load, mr, nr, buf.tile, init, io);
+                }
+            }
+        }
+    }
+
+    /**
+     * A whole product over a pool, the threads sharing one packing of op(B) (GotoBLAS's parallel
+     * SGEMM): for every block {@code jc, pc} they first pack the panel's strips together, then
+     * claim blocks of {@link #MC} rows one at a time, each packing its own rows of A. A row split
+     * instead has every thread pack all of op(B), and waits for whichever thread's fixed half runs
+     * on the slower vCPU. Every element's chain is {@link #gemm}'s, so are the bits. Holds the
+     * shared panel and the call's operands in fields, so a call allocates nothing; one caller at
+     * a time.
+     */
+    static final class Shared {
+        private final float[] pb = new float[KC * NC];
+        private final Parallel.RangeBody packStrips = this::packStrips;
+        private final Parallel.RangeBody rowBlocks = this::rowBlocks;
+        private int ars;
+        private int acs;
+        private int brs;
+        private int bcs;
+        private int m;
+        private float[] a;
+        private int aOff;
+        private float[] b;
+        private int bOff;
+        private float[] c;
+        private int cOff;
+        private int ldc;
+        private int jc;
+        private int nc;
+        private int pc;
+        private int kc;
+        private boolean load;
+
+        /** All {@code m} rows of {@code C = op(A)·op(B)} ({@code C +=} when {@code acc}), strides as in {@link PackedGemm#gemm}. */
+        void gemm(Parallel pool, int ars, int acs, int brs, int bcs, int m, int n, int k, float[] a, int aOff,
+                  float[] b, int bOff, float[] c, int cOff, int ldc, boolean acc) {
+            this.ars = ars;
+            this.acs = acs;
+            this.brs = brs;
+            this.bcs = bcs;
+            this.m = m;
+            this.a = a;
+            this.aOff = aOff;
+            this.b = b;
+            this.bOff = bOff;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            try {
+                int blocks = (m + MC - 1) / MC;
+                for (jc = 0; jc < n; jc += NC) {
+                    nc = Math.min(NC, n - jc);
+                    int strips = (nc + NR - 1) / NR;
+                    for (pc = 0; pc < k; pc += KC) {
+                        kc = Math.min(KC, k - pc);
+                        load = acc || pc > 0;
+                        pool.forRange(strips, pool.grainFor(strips, 1), packStrips);
+                        pool.forRange(blocks, 1, rowBlocks);
                     }
                 }
+            } finally {
+                this.a = null;
+                this.b = null;
+                this.c = null;
+            }
+        }
+
+        private void packStrips(int s0, int s1) {
+            Strided src = BUFFERS.get().strided;
+            src.set(b, bOff, brs, bcs);
+            int j0 = s0 * NR;
+            src.pack(pc, kc, jc + j0, Math.min(nc, s1 * NR) - j0, pb, j0 * kc);
+            src.b = null;
+        }
+
+        private void rowBlocks(int from, int to) {
+            Buffers buf = BUFFERS.get();
+            for (int i = from; i < to; i++) {
+                int ic = i * MC;
+                block(buf, pb, ars, acs, a, aOff, ic, Math.min(MC, m - ic), pc, kc, jc, nc, c, cOff, ldc, load, null);
             }
         }
     }
@@ -257,11 +351,12 @@ final class PackedGemm {
     /**
      * Where packed B comes from. {@link #pack} writes reduction {@code [pc, pc+kc)} × columns
      * {@code [jc, jc+nc)} of op(B) as NR-wide strips: strip {@code s} holds {@code B[pc+p][jc+s·NR+j]}
-     * at {@code s·NR·kc + p·NR + j}; columns past the block are zero. One instance of each kind
+     * at {@code pbOff + s·NR·kc + p·NR + j}; columns past the block are zero. The offset lets
+     * threads pack strips of one shared panel ({@link Shared}). One instance of each kind
      * per thread, set for the call, so a call allocates nothing.
      */
     private abstract static class BSource {
-        abstract void pack(int pc, int kc, int jc, int nc, float[] pb);
+        abstract void pack(int pc, int kc, int jc, int nc, float[] pb, int pbOff);
     }
 
     /** A matrix in memory: {@code op(B)[p][j] = b[bOff + p·brs + j·bcs]}. */
@@ -281,10 +376,10 @@ final class PackedGemm {
         }
 
         @Override
-        void pack(int pc, int kc, int jc, int nc, float[] pb) {
+        void pack(int pc, int kc, int jc, int nc, float[] pb, int pbOff) {
             for (int s = 0; s < nc; s += NR) {
                 int cols = Math.min(NR, nc - s);
-                int base = s * kc;
+                int base = pbOff + s * kc;
                 if (bcs == 1) {
                     // rows of B are contiguous: whole vectors per p
                     int src = bOff + pc * brs + jc + s;
@@ -430,10 +525,10 @@ final class PackedGemm {
         }
 
         @Override
-        void pack(int pc, int kc, int jc, int nc, float[] pb) {
+        void pack(int pc, int kc, int jc, int nc, float[] pb, int pbOff) {
             for (int s = 0; s < nc; s += NR) {
                 int cols = Math.min(NR, nc - s);
-                int base = s * kc;
+                int base = pbOff + s * kc;
                 if (cols == NR) {
                     // row p of the strip: one input offset plus the strip's NR offsets of the other kind
                     int[] fixed = trans ? positions : offsets;

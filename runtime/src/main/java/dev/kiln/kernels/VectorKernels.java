@@ -106,6 +106,23 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
+     * {@link PackedGemm.Shared}, except for empty products and the narrow {@code A·Bᵀ} that
+     * {@link #gemm} computes as dot products (another chain), which it leaves to the caller.
+     */
+    @Override
+    public SharedGemm newSharedGemm() {
+        PackedGemm.Shared shared = new PackedGemm.Shared();
+        return (pool, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate) -> {
+            if (k <= 0 || n <= 0 || m <= 0 || dot(transA, transB, n, k)) {
+                return false;
+            }
+            shared.gemm(pool, transA ? 1 : lda, transA ? lda : 1, transB ? 1 : ldb, transB ? ldb : 1, m, n, k,
+                    a, 0, b, 0, c, 0, ldc, accumulate);
+            return true;
+        };
+    }
+
+    /**
      * Packs B straight from the sample wherever {@link #gemm} would take the packed path for the
      * unfolded matrix (so the bits are the same); otherwise unfolds it first, as the default does.
      */

@@ -15,6 +15,13 @@ import dev.kiln.parallel.Parallel;
  * split 48 and 80, and measured slower than rows: 2.3–2.6 vs 2.0–2.1 ms for the CNN's 9216→128
  * forward pass at 2 threads).
  *
+ * <p>A tall product with a large op(B) (SGEMM 1024³) is handed whole to the kernels'
+ * {@link Kernels.SharedGemm}, where the threads pack op(B) together once per block and then
+ * claim blocks of rows as they go, so a thread on a slower vCPU takes fewer (the hosts this is
+ * measured on slow one vCPU at a time) and nobody packs B twice. SGEMM 1024³ at two threads,
+ * timed in alternation with the FMA peak ({@code InterleavedGemm}): 0.62 of the peak against
+ * 0.55 for one row chunk per thread (medians of ten runs each).
+ *
  * <p>Bits do not depend on the split: every element of C is one FMA chain over {@code k} in
  * order. Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
  * one takes the rest), so no chunk is narrow enough for a kernel to pick another code path than
@@ -56,6 +63,17 @@ final class ParallelGemm {
      */
     static final long LARGE_B = 1 << 18;
 
+    /**
+     * Fewest rows per thread for which a product with a large op(B) packs it once for all threads
+     * ({@link Kernels.SharedGemm}) rather than once per thread: four of the packed kernel's 96-row
+     * blocks, enough for the threads to balance. 512 rows at two threads measured mixed against
+     * the row split (SGEMM/peak 0.60 vs 0.60, 0.50 vs 0.59), and a batch of 64 against a
+     * 9,216-wide input would pay two pool calls per reduction block for one block of rows.
+     */
+    static final int SHARED_MIN_ROWS_PER_THREAD = 384;
+
+    private Kernels.SharedGemm shared;
+
     ParallelGemm(Compute compute) {
         this.compute = compute;
         this.kernels = compute.kernels();
@@ -90,6 +108,9 @@ final class ParallelGemm {
             if (threads > 1 && m < n && strips >= 2 * threads) {
                 int chunks = threads * (strips >= 4 * threads ? 2 : 1);
                 parallel.forRange(strips, (strips + chunks - 1) / chunks, columnsBody);
+            } else if (threads > 1 && (long) k * n >= LARGE_B && m >= SHARED_MIN_ROWS_PER_THREAD * threads
+                    && shared().gemm(parallel, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate)) {
+                return;
             } else if (threads > 1 && (long) k * n >= LARGE_B) {
                 // one row chunk per thread: each packs all of op(B) once, not once per chunk
                 parallel.forRange(m, (m + threads - 1) / threads, rowsBody);
@@ -102,6 +123,17 @@ final class ParallelGemm {
             this.c = null;
             busy = false;
         }
+    }
+
+    /** The shared-B product, made on first use (it holds a 1.1 MB packing buffer); null-safe for kernels without one. */
+    private Kernels.SharedGemm shared() {
+        if (shared == null) {
+            shared = kernels.newSharedGemm();
+            if (shared == null) {
+                shared = (pool, tA, tB, rows, cols, depth, x, ldx, y, ldy, z, ldz, acc) -> false;
+            }
+        }
+        return shared;
     }
 
     private void rows(int from, int to) {

@@ -68,6 +68,81 @@ class ParallelGemmTest {
         assertEquals(2, calls.get(), "one row chunk per thread");
     }
 
+    /**
+     * A tall product with a large B goes whole to the kernels' shared-B GEMM from 384 rows per
+     * thread on; below that, and on one thread, it is split into row chunks.
+     */
+    @Test
+    void tallProductsWithLargeBPackItOnceForAllThreads() {
+        int n = 512;
+        int k = 512; // k·n = 2^18 elements of B
+        assertEquals(java.util.List.of(1, 0), splitOf(2, 768, n, k), "768 rows, 2 threads: shared B, no row chunks");
+        assertEquals(java.util.List.of(0, 2), splitOf(2, 512, n, k), "512 rows, 2 threads: one row chunk per thread");
+        assertEquals(java.util.List.of(0, 1), splitOf(1, 768, n, k), "one thread: the whole product");
+    }
+
+    /** {@code [shared-B products, row-range GEMM calls]} for one product on the vector kernels. */
+    private static java.util.List<Integer> splitOf(int threads, int m, int n, int k) {
+        Kernels vector = KernelProvider.get();
+        AtomicInteger shared = new AtomicInteger();
+        AtomicInteger rows = new AtomicInteger();
+        Kernels counting = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("gemm") && args != null && args.length == 16) {
+                        rows.incrementAndGet();
+                    }
+                    Object result = method.invoke(vector, args);
+                    if (method.getName().equals("newSharedGemm")) {
+                        Kernels.SharedGemm inner = (Kernels.SharedGemm) result;
+                        return (Kernels.SharedGemm) (pool, ta, tb, mm, nn, kk, a, lda, b, ldb, c, ldc, acc) -> {
+                            boolean done = inner.gemm(pool, ta, tb, mm, nn, kk, a, lda, b, ldb, c, ldc, acc);
+                            if (done) {
+                                shared.incrementAndGet();
+                            }
+                            return done;
+                        };
+                    }
+                    return result;
+                });
+        try (Parallel p = new Parallel(threads)) {
+            new Compute(counting, p).gemm(false, false, m, n, k, new float[m * k], k, new float[k * n], n,
+                    new float[m * n], n, false);
+        }
+        return java.util.List.of(shared.get(), rows.get());
+    }
+
+    /** Shapes on the shared-B path at 2 threads (not at 3): the same bits as the row splits. */
+    @ParameterizedTest
+    @CsvSource({"1200,520,512", "800,600,450"})
+    void sharedBPathGivesTheSameBitsAsRowSplits(int m, int n, int k) {
+        Kernels kernels = KernelProvider.get();
+        Random r = new Random(m * 31L + n * 7L + k);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = RandomArrays.gaussian(r, m * k);
+                float[] b = RandomArrays.gaussian(r, k * n);
+                float[] c0 = RandomArrays.gaussian(r, m * n);
+                int lda = ta ? m : k;
+                int ldb = tb ? k : n;
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] expected = null;
+                    for (int threads : new int[] {1, 2, 3}) {
+                        float[] c = c0.clone();
+                        try (Parallel p = new Parallel(threads)) {
+                            new Compute(kernels, p).gemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, acc);
+                        }
+                        if (expected == null) {
+                            expected = c;
+                        } else {
+                            assertArrayEquals(expected, c, m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc
+                                    + " threads=" + threads);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** A batch of 64 against a 512-wide layer is split into column strips, each the whole batch. */
     @Test
     void shortWideProductsSplitColumns() {

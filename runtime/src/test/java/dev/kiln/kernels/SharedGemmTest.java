@@ -1,0 +1,83 @@
+package dev.kiln.kernels;
+
+import dev.kiln.parallel.Parallel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Kernels.SharedGemm}: op(B) packed once by all threads, rows claimed in blocks, gives the
+ * bits of the whole product computed on one thread, on every block edge (more columns than one
+ * panel, reductions longer than one block, partial row blocks and strips).
+ */
+class SharedGemmTest {
+
+    private final Kernels vector = new VectorKernels();
+
+    @ParameterizedTest
+    @CsvSource({"200,1600,200", "97,50,385", "300,49,5", "8,48,192", "1,1,1"})
+    void sameBitsAsTheWholeProductAtAnyThreadCount(int m, int n, int k) {
+        Random r = new Random(13L * m + 7L * n + k);
+        Kernels.SharedGemm shared = vector.newSharedGemm();
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                if (tb && !ta && VectorKernels.dotProducts(n, k)) {
+                    continue; // declined, see below
+                }
+                float[] a = random(r, m * k);
+                float[] b = random(r, k * n);
+                float[] c0 = random(r, m * n);
+                int lda = ta ? m : k;
+                int ldb = tb ? k : n;
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] whole = c0.clone();
+                    vector.gemm(ta, tb, 0, m, n, k, a, lda, b, ldb, whole, n, acc);
+                    for (int threads : new int[] {1, 2, 3}) {
+                        float[] c = c0.clone();
+                        try (Parallel pool = new Parallel(threads)) {
+                            assertTrue(shared.gemm(pool, ta, tb, m, n, k, a, lda, b, ldb, c, n, acc));
+                        }
+                        assertArrayEquals(whole, c, m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc
+                                + " threads=" + threads);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A narrow {@code A·Bᵀ} runs as dot products (another chain): left to the caller, C untouched. */
+    @Test
+    void declinesTheDotProductShapesAndLeavesCUntouched() {
+        Random r = new Random(5);
+        int m = 300;
+        int n = 10;
+        int k = 64;
+        float[] c = random(r, m * n);
+        float[] before = c.clone();
+        try (Parallel pool = new Parallel(2)) {
+            assertFalse(vector.newSharedGemm().gemm(pool, false, true, m, n, k, random(r, m * k), k, random(r, n * k), k,
+                    c, n, false));
+        }
+        assertArrayEquals(before, c);
+    }
+
+    @Test
+    void scalarKernelsHaveNone() {
+        assertNull(new ScalarKernels().newSharedGemm());
+    }
+
+    private static float[] random(Random r, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = r.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+}
