@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Kiln vs PyTorch on the same machine in the same run:
-#   sgemm  SGEMM 1024³ on 1 thread: Kiln's GemmBenchmark.square (JMH, needs bench/target/benchmarks.jar)
-#          vs numpy's BLAS (Debian python3-numpy), OPENBLAS_NUM_THREADS=1; both timed alike: five
-#          1 s windows after three of warm-up, their mean (the ratio) and the best window
+#   sgemm  SGEMM 1024³ (needs bench/target/benchmarks.jar): on 1 thread, Kiln against numpy's
+#          OpenBLAS (Debian python3-numpy, OPENBLAS_NUM_THREADS=1) in alternating 0.25 s windows
+#          (numpy drives dev.kiln.bench.InterleavedGemm --serve; the ratio is the median of the
+#          per-round ratios), after numpy alone with the system default BLAS and OpenBLAS's own
+#          kernel choice; on 2 threads, Kiln against the FMA peak, also in alternation
+#          (dev.kiln.bench.InterleavedGemm --threads 2). The host's speed moves by the second, so
+#          figures timed minutes apart do not compare
 #   mlp    ONE epoch of the MLP workload (784-512-512-10 ReLU, batch 64, Adam lr 1e-3, full MNIST)
 #   cnn    ONE epoch of the CNN workload: PyTorch's examples/mnist network, which is Kiln's
 #          src/examples/mnist-cnn (conv 32 3x3, ReLU, conv 64 3x3, ReLU, max-pool 2, dropout 0.25,
@@ -142,31 +146,69 @@ print(f"numpy {np.__version__} SGEMM 1024^3, 1 thread: {mean:.1f} GFLOP/s (mean 
 print(f"NUMPY_GFLOPS={mean:.3f}")
 print(f"NUMPY_GFLOPS_BEST={best:.3f}")
 '
-KILN_SGEMM="" KILN_SGEMM_TOP="" NUMPY_SGEMM_BEST="" NUMPY_SGEMM_TOP="" NUMPY_SGEMM_DETECTED=""
+# numpy against Kiln's InterleavedGemm --serve, window for window (ABBA), after 3 s of warm-up each
+SGEMM_DUEL='
+import subprocess, sys, time, numpy as np
+java, jar, rounds, window = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+n = 1024
+rng = np.random.default_rng(42)
+a = rng.random((n, n), dtype=np.float32); b = rng.random((n, n), dtype=np.float32)
+def np_window():
+    calls, t0 = 0, time.perf_counter()
+    while True:
+        a @ b; calls += 1; t = time.perf_counter() - t0
+        if t >= window: return calls * 2 * n**3 / t / 1e9
+kiln = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "-cp", jar, "dev.kiln.bench.InterleavedGemm",
+                         "--serve", "--threads", "1", "--size", str(n), "--window", str(window)],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+for line in kiln.stdout:
+    if line.strip() == "READY": break
+else:
+    sys.exit("InterleavedGemm --serve ended before READY (exit %s)" % kiln.wait())
+def kiln_window():
+    kiln.stdin.write("window\n"); kiln.stdin.flush()
+    line = kiln.stdout.readline()
+    if not line.startswith("GFLOPS="): sys.exit("InterleavedGemm --serve answered %r" % line)
+    return float(line[7:])
+t0 = time.perf_counter()
+while time.perf_counter() - t0 < 3: np_window()
+ks, ns, rs = [], [], []
+for r in range(rounds):
+    if r % 2 == 0: g_np = np_window(); g_k = kiln_window()
+    else: g_k = kiln_window(); g_np = np_window()
+    ks.append(g_k); ns.append(g_np); rs.append(g_k / g_np)
+kiln.stdin.close(); kiln.wait()
+def quart(v):
+    v = sorted(v); q = lambda f: v[int(round(f * (len(v) - 1)))]
+    return q(0.5), q(0.25), q(0.75)
+(km, k1, k3), (nm, n1, n3), (rm, r1, r3) = quart(ks), quart(ns), quart(rs)
+print(f"{rounds} rounds of two {window} s windows: Kiln median {km:.1f} GFLOP/s (q1 {k1:.1f}, q3 {k3:.1f}), OpenBLAS median {nm:.1f} (q1 {n1:.1f}, q3 {n3:.1f}); Kiln/OpenBLAS per round: median {rm:.3f} (q1 {r1:.3f}, q3 {r3:.3f})")
+print(f"KILN_GFLOPS={km:.3f}")
+print(f"NUMPY_GFLOPS={nm:.3f}")
+print(f"RATIO_MEDIAN={rm:.3f}")
+'
+SGEMM_RATIO="" KILN_SGEMM="" NUMPY_SGEMM_BEST="" NUMPY_SGEMM_DETECTED="" SGEMM2_SHARE=""
 if has sgemm; then
   echo
   echo "== SGEMM 1024³, 1 thread (load $(load))"
   out=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 "$PY" -c "$NUMPY_SGEMM")
-  echo "system default BLAS:   ${out%%$'\n'NUMPY_GFLOPS=*}"
+  echo "numpy alone, system default BLAS:   ${out%%$'\n'NUMPY_GFLOPS=*}"
   NUMPY_SGEMM_DEFAULT=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
   out=$(py_blas detected 1 -c "$NUMPY_SGEMM")
-  echo "OpenBLAS, detected:    ${out%%$'\n'NUMPY_GFLOPS=*}"
+  echo "numpy alone, OpenBLAS, detected:    ${out%%$'\n'NUMPY_GFLOPS=*}"
   NUMPY_SGEMM_DETECTED=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
-  NUMPY_SGEMM_BEST=$NUMPY_SGEMM_DETECTED
-  NUMPY_SGEMM_TOP=$(sed -n 's/^NUMPY_GFLOPS_BEST=//p' <<<"$out")
-  if [[ $KILN_OPENBLAS_CORETYPE != detected ]]; then
-    out=$(py_blas "$KILN_OPENBLAS_CORETYPE" 1 -c "$NUMPY_SGEMM")
-    echo "OpenBLAS, $KILN_OPENBLAS_CORETYPE: ${out%%$'\n'NUMPY_GFLOPS=*}"
-    NUMPY_SGEMM_BEST=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
-    NUMPY_SGEMM_TOP=$(sed -n 's/^NUMPY_GFLOPS_BEST=//p' <<<"$out")
-  fi
   JAR="$ROOT/bench/target/benchmarks.jar"
   if [[ -f $JAR ]]; then
-    "$JAVA" -jar "$JAR" 'GemmBenchmark.square$' -p size=1024 -p threads=1 -wi 3 -w 1 -i 5 -r 1 -f 1 \
-      -rf json -rff "$TMP/sgemm.json" > "$TMP/sgemm.log" 2>&1 || { cat "$TMP/sgemm.log"; exit 1; }
-    KILN_SGEMM=$("$PY" -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))[0]["secondaryMetrics"]["flops"]["score"] / 1e9))' "$TMP/sgemm.json")
-    KILN_SGEMM_TOP=$("$PY" -c 'import json,sys; print("%.3f" % (max(json.load(open(sys.argv[1]))[0]["secondaryMetrics"]["flops"]["rawData"][0]) / 1e9))' "$TMP/sgemm.json")
-    echo "Kiln GemmBenchmark.square 1024, 1 thread (JMH 3×1 s warm-up, 5×1 s): $KILN_SGEMM GFLOP/s (mean; best 1 s $KILN_SGEMM_TOP)"
+    out=$(py_blas "$KILN_OPENBLAS_CORETYPE" 1 -c "$SGEMM_DUEL" "$JAVA" "$JAR" 40 0.25)
+    echo "Kiln against numpy with OpenBLAS $KILN_OPENBLAS_CORETYPE, alternating: ${out%%$'\n'KILN_GFLOPS=*}"
+    KILN_SGEMM=$(sed -n 's/^KILN_GFLOPS=//p' <<<"$out")
+    NUMPY_SGEMM_BEST=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
+    SGEMM_RATIO=$(sed -n 's/^RATIO_MEDIAN=//p' <<<"$out")
+    echo
+    echo "== SGEMM 1024³, 2 threads, against the FMA peak (load $(load))"
+    out=$("$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" dev.kiln.bench.InterleavedGemm --threads 2 2>/dev/null)
+    echo "${out%%$'\n'SHARE_MEDIAN=*}"
+    SGEMM2_SHARE=$(sed -n 's/^SHARE_MEDIAN=//p' <<<"$out")
   else
     echo "Kiln: no $JAR; build it with ./mvnw -B -Pbench -pl bench -am package -DskipTests"
   fi
@@ -307,12 +349,12 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "== Summary (load average at end $(load); above 0.5, other work was sharing the machine: compare within one run only)"
-if [[ -n $NUMPY_SGEMM_BEST ]]; then
-  echo "numpy SGEMM 1024³ 1 thread: system default BLAS ${NUMPY_SGEMM_DEFAULT} GFLOP/s, OpenBLAS detected kernels ${NUMPY_SGEMM_DETECTED}, OpenBLAS $KILN_OPENBLAS_CORETYPE ${NUMPY_SGEMM_BEST}"
-  if [[ -n $KILN_SGEMM ]]; then
-    # both sides timed alike: mean of five 1 s windows after three of warm-up, and the best window
-    echo "SGEMM 1024³ 1 thread (mean of 5×1 s on both sides): Kiln $KILN_SGEMM GFLOP/s / OpenBLAS ($KILN_OPENBLAS_CORETYPE) $NUMPY_SGEMM_BEST GFLOP/s = $(ratio "$KILN_SGEMM" "$NUMPY_SGEMM_BEST")×; best 1 s window: Kiln $KILN_SGEMM_TOP / OpenBLAS $NUMPY_SGEMM_TOP = $(ratio "$KILN_SGEMM_TOP" "$NUMPY_SGEMM_TOP")×"
-  fi
+if [[ -n $NUMPY_SGEMM_DETECTED ]]; then
+  echo "numpy SGEMM 1024³ 1 thread alone: system default BLAS ${NUMPY_SGEMM_DEFAULT} GFLOP/s, OpenBLAS detected kernels ${NUMPY_SGEMM_DETECTED}"
+fi
+if [[ -n $SGEMM_RATIO ]]; then
+  echo "SGEMM 1024³ 1 thread, alternating windows: Kiln $KILN_SGEMM GFLOP/s, OpenBLAS ($KILN_OPENBLAS_CORETYPE) $NUMPY_SGEMM_BEST GFLOP/s (medians); Kiln/OpenBLAS per round: median ${SGEMM_RATIO}×"
+  echo "SGEMM 1024³ 2 threads, share of the FMA peak, alternating windows: median $SGEMM2_SHARE"
 fi
 SCALING=0
 [[ ",$THREADS," == *",1,"* && ",$THREADS," == *",2,"* ]] && SCALING=1
