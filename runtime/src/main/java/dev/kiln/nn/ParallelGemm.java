@@ -19,8 +19,8 @@ import dev.kiln.parallel.Parallel;
  * {@link Kernels.SharedGemm}, where the threads pack op(B) together once per block and then
  * claim blocks of rows as they go, so a thread on a slower vCPU takes fewer (the hosts this is
  * measured on slow one vCPU at a time) and nobody packs B twice. SGEMM 1024³ at two threads,
- * timed in alternation with the FMA peak ({@code InterleavedGemm}): 0.62 of the peak against
- * 0.55 for one row chunk per thread (medians of ten runs each).
+ * timed in alternation with the FMA peak ({@code InterleavedGemm}): 0.66–0.79 of the peak
+ * (median 0.76, 9 runs) against 0.53–0.73 (median 0.57, 10 runs) for one row chunk per thread.
  *
  * <p>Bits do not depend on the split: every element of C is one FMA chain over {@code k} in
  * order. Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
@@ -37,6 +37,7 @@ final class ParallelGemm {
     private final Kernels kernels;
     private final Parallel parallel;
     private boolean busy;
+    private final boolean nested;
 
     private boolean transA;
     private boolean transB;
@@ -75,6 +76,17 @@ final class ParallelGemm {
     private Kernels.SharedGemm shared;
 
     ParallelGemm(Compute compute) {
+        this(compute, false);
+    }
+
+    /**
+     * @param nested made for a call that found the instance busy (a GEMM inside another one's
+     *               body, or from a second thread): the pool is most likely busy with the outer
+     *               call, so this one runs on its own thread and is not worth a shared-B packing
+     *               buffer
+     */
+    private ParallelGemm(Compute compute, boolean nested) {
+        this.nested = nested;
         this.compute = compute;
         this.kernels = compute.kernels();
         this.parallel = compute.parallel();
@@ -84,7 +96,7 @@ final class ParallelGemm {
     void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
               float[] c, int ldc, boolean accumulate) {
         if (busy) {
-            new ParallelGemm(compute).gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            new ParallelGemm(compute, true).gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
         busy = true;
@@ -108,7 +120,7 @@ final class ParallelGemm {
             if (threads > 1 && m < n && strips >= 2 * threads) {
                 int chunks = threads * (strips >= 4 * threads ? 2 : 1);
                 parallel.forRange(strips, (strips + chunks - 1) / chunks, columnsBody);
-            } else if (threads > 1 && (long) k * n >= LARGE_B && m >= SHARED_MIN_ROWS_PER_THREAD * threads
+            } else if (threads > 1 && !nested && (long) k * n >= LARGE_B && m >= SHARED_MIN_ROWS_PER_THREAD * threads
                     && shared().gemm(parallel, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate)) {
                 return;
             } else if (threads > 1 && (long) k * n >= LARGE_B) {

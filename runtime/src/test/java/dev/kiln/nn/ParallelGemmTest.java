@@ -83,32 +83,69 @@ class ParallelGemmTest {
 
     /** {@code [shared-B products, row-range GEMM calls]} for one product on the vector kernels. */
     private static java.util.List<Integer> splitOf(int threads, int m, int n, int k) {
-        Kernels vector = KernelProvider.get();
-        AtomicInteger shared = new AtomicInteger();
-        AtomicInteger rows = new AtomicInteger();
-        Kernels counting = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
-                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("gemm") && args != null && args.length == 16) {
-                        rows.incrementAndGet();
-                    }
-                    Object result = method.invoke(vector, args);
-                    if (method.getName().equals("newSharedGemm")) {
-                        Kernels.SharedGemm inner = (Kernels.SharedGemm) result;
-                        return (Kernels.SharedGemm) (pool, ta, tb, mm, nn, kk, a, lda, b, ldb, c, ldc, acc) -> {
-                            boolean done = inner.gemm(pool, ta, tb, mm, nn, kk, a, lda, b, ldb, c, ldc, acc);
-                            if (done) {
-                                shared.incrementAndGet();
-                            }
-                            return done;
-                        };
-                    }
-                    return result;
-                });
+        SharedCounting counting = new SharedCounting(null);
         try (Parallel p = new Parallel(threads)) {
-            new Compute(counting, p).gemm(false, false, m, n, k, new float[m * k], k, new float[k * n], n,
+            new Compute(counting.kernels, p).gemm(false, false, m, n, k, new float[m * k], k, new float[k * n], n,
                     new float[m * n], n, false);
         }
-        return java.util.List.of(shared.get(), rows.get());
+        return java.util.List.of(counting.shared.get(), counting.rows.get());
+    }
+
+    /**
+     * A GEMM started inside another one's body (here: from the first row-range kernel call of a
+     * small product) does not take the shared-B path, whose packing buffer it would allocate anew.
+     */
+    @Test
+    void nestedCallsDoNotShareB() {
+        int m = 768;
+        int n = 512;
+        int k = 512;
+        try (Parallel p = new Parallel(2)) {
+            Compute[] compute = new Compute[1];
+            SharedCounting counting = new SharedCounting(() -> compute[0].gemm(false, false, m, n, k, new float[m * k],
+                    k, new float[k * n], n, new float[m * n], n, false));
+            compute[0] = new Compute(counting.kernels, p);
+            compute[0].gemm(false, false, 64, 10, 8, new float[64 * 8], 8, new float[8 * 10], 10, new float[64 * 10],
+                    10, false);
+            assertEquals(true, counting.nestedRan.get(), "the nested GEMM ran");
+            assertEquals(0, counting.shared.get(), "no shared-B product");
+        }
+    }
+
+    /**
+     * The vector kernels behind a proxy that counts row-range GEMM calls and shared-B products;
+     * {@code nested} (if not null) runs once, inside the first row-range call.
+     */
+    private static final class SharedCounting {
+        final AtomicInteger shared = new AtomicInteger();
+        final AtomicInteger rows = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean nestedRan = new java.util.concurrent.atomic.AtomicBoolean();
+        final Kernels kernels;
+
+        SharedCounting(Runnable nested) {
+            Kernels vector = KernelProvider.get();
+            kernels = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                    new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("gemm") && args != null && args.length == 16) {
+                            rows.incrementAndGet();
+                            if (nested != null && nestedRan.compareAndSet(false, true)) {
+                                nested.run();
+                            }
+                        }
+                        Object result = method.invoke(vector, args);
+                        if (method.getName().equals("newSharedGemm")) {
+                            Kernels.SharedGemm inner = (Kernels.SharedGemm) result;
+                            return (Kernels.SharedGemm) (pool, ta, tb, mm, nn, kk, a, lda, b, ldb, c, ldc, acc) -> {
+                                boolean done = inner.gemm(pool, ta, tb, mm, nn, kk, a, lda, b, ldb, c, ldc, acc);
+                                if (done) {
+                                    shared.incrementAndGet();
+                                }
+                                return done;
+                            };
+                        }
+                        return result;
+                    });
+        }
     }
 
     /** Shapes on the shared-B path at 2 threads (not at 3): the same bits as the row splits. */
