@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link Compute#gemm}: the same bits at 1, 2 and 3 threads whether it splits rows or column
- * strips (widths that are and are not multiples of the strip, every transposition,
- * accumulation), and the column split is really taken for short wide products.
+ * strips or packs B once for all threads (widths that are and are not multiples of the strip,
+ * every transposition, accumulation), and each split is really taken where it should be.
  */
 class ParallelGemmTest {
 
@@ -25,27 +25,32 @@ class ParallelGemmTest {
     @CsvSource({"64,512,784", "64,784,512", "50,130,97", "64,96,33", "64,47,200", "200,64,64", "7,300,5"})
     void sameBitsAtAnyThreadCount(int m, int n, int k) {
         for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
-            Random r = new Random(m * 31L + n * 7L + k);
-            for (boolean ta : new boolean[] {false, true}) {
-                for (boolean tb : new boolean[] {false, true}) {
-                    float[] a = RandomArrays.gaussian(r, m * k);
-                    float[] b = RandomArrays.gaussian(r, k * n);
-                    float[] c0 = RandomArrays.gaussian(r, m * n);
-                    int lda = ta ? m : k;
-                    int ldb = tb ? k : n;
-                    for (boolean acc : new boolean[] {false, true}) {
-                        float[] expected = null;
-                        for (int threads : new int[] {1, 2, 3}) {
-                            float[] c = c0.clone();
-                            try (Parallel p = new Parallel(threads)) {
-                                new Compute(kernels, p).gemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, acc);
-                            }
-                            if (expected == null) {
-                                expected = c;
-                            } else {
-                                assertArrayEquals(expected, c, kernels.name() + " " + m + "x" + n + "x" + k + " ta=" + ta
-                                        + " tb=" + tb + " acc=" + acc + " threads=" + threads);
-                            }
+            assertSameBitsAtOneTwoAndThreeThreads(kernels, m, n, k);
+        }
+    }
+
+    /** Every transposition, with and without accumulation: the same C at 1, 2 and 3 threads. */
+    private static void assertSameBitsAtOneTwoAndThreeThreads(Kernels kernels, int m, int n, int k) {
+        Random r = new Random(m * 31L + n * 7L + k);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = RandomArrays.gaussian(r, m * k);
+                float[] b = RandomArrays.gaussian(r, k * n);
+                float[] c0 = RandomArrays.gaussian(r, m * n);
+                int lda = ta ? m : k;
+                int ldb = tb ? k : n;
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] expected = null;
+                    for (int threads : new int[] {1, 2, 3}) {
+                        float[] c = c0.clone();
+                        try (Parallel p = new Parallel(threads)) {
+                            new Compute(kernels, p).gemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, acc);
+                        }
+                        if (expected == null) {
+                            expected = c;
+                        } else {
+                            assertArrayEquals(expected, c, kernels.name() + " " + m + "x" + n + "x" + k + " ta=" + ta
+                                    + " tb=" + tb + " acc=" + acc + " threads=" + threads);
                         }
                     }
                 }
@@ -152,32 +157,7 @@ class ParallelGemmTest {
     @ParameterizedTest
     @CsvSource({"1200,520,512", "800,600,450"})
     void sharedBPathGivesTheSameBitsAsRowSplits(int m, int n, int k) {
-        Kernels kernels = KernelProvider.get();
-        Random r = new Random(m * 31L + n * 7L + k);
-        for (boolean ta : new boolean[] {false, true}) {
-            for (boolean tb : new boolean[] {false, true}) {
-                float[] a = RandomArrays.gaussian(r, m * k);
-                float[] b = RandomArrays.gaussian(r, k * n);
-                float[] c0 = RandomArrays.gaussian(r, m * n);
-                int lda = ta ? m : k;
-                int ldb = tb ? k : n;
-                for (boolean acc : new boolean[] {false, true}) {
-                    float[] expected = null;
-                    for (int threads : new int[] {1, 2, 3}) {
-                        float[] c = c0.clone();
-                        try (Parallel p = new Parallel(threads)) {
-                            new Compute(kernels, p).gemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, acc);
-                        }
-                        if (expected == null) {
-                            expected = c;
-                        } else {
-                            assertArrayEquals(expected, c, m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc
-                                    + " threads=" + threads);
-                        }
-                    }
-                }
-            }
-        }
+        assertSameBitsAtOneTwoAndThreeThreads(KernelProvider.get(), m, n, k);
     }
 
     /** A batch of 64 against a 512-wide layer is split into column strips, each the whole batch. */
