@@ -19,8 +19,8 @@ import dev.kiln.parallel.Parallel;
  * {@link Kernels.SharedGemm}, where the threads pack op(B) together once per block and then
  * claim blocks of rows as they go, so a thread on a slower vCPU takes fewer (the hosts this is
  * measured on slow one vCPU at a time) and nobody packs B twice. SGEMM 1024³ at two threads,
- * timed in alternation with the FMA peak ({@code InterleavedGemm}): 0.66–0.79 of the peak
- * (median 0.74, 10 runs) against 0.53–0.73 (median 0.56, 14 runs) for one row chunk per thread.
+ * timed in alternation with the FMA peak ({@code InterleavedGemm}): 0.63–0.79 of the peak
+ * (median 0.72, 11 runs) against 0.53–0.73 (median 0.56, 14 runs) for one row chunk per thread.
  *
  * <p>Bits do not depend on the split: every element of C is one FMA chain over {@code k} in
  * order. Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
