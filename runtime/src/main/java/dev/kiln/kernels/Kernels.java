@@ -63,7 +63,7 @@ public interface Kernels {
          * a product these kernels compute another way (the caller then splits its rows).
          */
         boolean gemm(Parallel pool, boolean transA, boolean transB, int m, int n, int k, float[] a, int lda,
-                  float[] b, int ldb, float[] c, int ldc, boolean accumulate);
+                     float[] b, int ldb, float[] c, int ldc, boolean accumulate);
     }
 
     /**
