@@ -56,6 +56,15 @@ public final class InterleavedGemm {
     }
 
     public static void main(String[] args) throws IOException {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("InterleavedGemm: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws IOException {
         int size = 1024;
         int threads = 1;
         int rounds = 40;
@@ -64,11 +73,11 @@ public final class InterleavedGemm {
         boolean serve = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--size" -> size = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--window" -> window = Double.parseDouble(args[++i]);
-                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+                case "--size" -> size = (int) number(args, ++i, true);
+                case "--threads" -> threads = (int) number(args, ++i, true);
+                case "--rounds" -> rounds = (int) number(args, ++i, true);
+                case "--window" -> window = number(args, ++i, false);
+                case "--warmup" -> warmup = number(args, ++i, false);
                 case "--serve" -> serve = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (allowed: --size n, --threads t, --rounds r, --window s, --warmup s, --serve)");
@@ -87,6 +96,20 @@ public final class InterleavedGemm {
             }
         } finally {
             bench.close();
+        }
+    }
+
+    /** The number after option {@code args[i - 1]}, a whole one when {@code whole}. */
+    private static double number(String[] args, int i, boolean whole) {
+        String option = args[i - 1];
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        try {
+            return whole ? Integer.parseInt(args[i]) : Double.parseDouble(args[i]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " expects " + (whole ? "a whole number" : "a number")
+                    + ", got " + args[i]);
         }
     }
 
