@@ -44,12 +44,13 @@ public interface Kernels {
     }
 
     /**
-     * A whole product over a pool whose threads share one packing of op(B), for kernels that pack
-     * B ({@link SharedGemm}); null for kernels that do not, whose callers split the rows.
-     * Each call makes a new one: it holds a packing buffer and the operands of the call in progress.
+     * A whole product over a pool whose threads share one packing of op(B) ({@link SharedGemm}).
+     * Kernels that do not pack B return one that declines every product, so the caller splits
+     * the rows. Each call makes a new one: it holds a packing buffer and the operands of the call
+     * in progress.
      */
     default SharedGemm newSharedGemm() {
-        return null;
+        return (pool, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate) -> false;
     }
 
     /**

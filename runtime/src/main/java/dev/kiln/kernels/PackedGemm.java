@@ -191,10 +191,10 @@ final class PackedGemm {
      * A whole product over a pool, the threads sharing one packing of op(B) (GotoBLAS's parallel
      * SGEMM): for every block {@code jc, pc} they first pack the panel's strips together, then
      * claim blocks of at most {@link #MC} rows one at a time, each packing its own rows of A. A
-     * row split instead has every thread pack all of op(B), and waits for whichever thread's fixed
-     * half runs on the slower vCPU. Every element's chain is {@link #gemm}'s, so are the bits. Holds the
-     * shared panel and the call's operands in fields, so a call allocates nothing; one caller at
-     * a time.
+     * row split instead has every thread pack all of op(B), and waits for whichever thread's
+     * fixed half runs on the slower vCPU. Every element's chain is {@link #gemm}'s, so are the
+     * bits. Holds the shared panel and the call's operands in fields, so a call allocates
+     * nothing; one caller at a time.
      */
     static final class Shared {
         private final float[] pb = new float[KC * NC];
@@ -270,7 +270,8 @@ final class PackedGemm {
             Buffers buf = BUFFERS.get();
             for (int i = from; i < to; i++) {
                 int ic = i * blockRows;
-                block(buf, pb, ars, acs, a, aOff, ic, Math.min(blockRows, m - ic), pc, kc, jc, nc, c, cOff, ldc, load, null);
+                block(buf, pb, ars, acs, a, aOff, ic, Math.min(blockRows, m - ic), pc, kc, jc, nc, c, cOff, ldc,
+                        load, null);
             }
         }
     }

@@ -137,13 +137,10 @@ final class ParallelGemm {
         }
     }
 
-    /** The shared-B product, made on first use (it holds a 1.1 MB packing buffer); null-safe for kernels without one. */
+    /** The shared-B product, made on first use: it holds a 1.1 MB packing buffer. */
     private Kernels.SharedGemm shared() {
         if (shared == null) {
             shared = kernels.newSharedGemm();
-            if (shared == null) {
-                shared = (pool, tA, tB, rows, cols, depth, x, ldx, y, ldy, z, ldz, acc) -> false;
-            }
         }
         return shared;
     }

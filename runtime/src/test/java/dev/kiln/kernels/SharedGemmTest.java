@@ -9,7 +9,6 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,9 +67,15 @@ class SharedGemmTest {
         assertArrayEquals(before, c);
     }
 
+    /** The scalar kernels pack nothing: they decline every product, leaving C untouched. */
     @Test
-    void scalarKernelsHaveNone() {
-        assertNull(new ScalarKernels().newSharedGemm());
+    void scalarKernelsDeclineEveryProduct() {
+        float[] c = {1, 2, 3, 4};
+        try (Parallel pool = new Parallel(2)) {
+            assertFalse(new ScalarKernels().newSharedGemm().gemm(pool, false, false, 2, 2, 2, new float[] {1, 2, 3, 4}, 2,
+                    new float[] {1, 2, 3, 4}, 2, c, 2, false));
+        }
+        assertArrayEquals(new float[] {1, 2, 3, 4}, c);
     }
 
     private static float[] random(Random r, int size) {
