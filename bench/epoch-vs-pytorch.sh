@@ -148,7 +148,7 @@ print(f"NUMPY_GFLOPS_BEST={best:.3f}")
 '
 # numpy against Kiln's InterleavedGemm --serve, window for window (ABBA), after 3 s of warm-up each
 SGEMM_DUEL='
-import subprocess, sys, time, numpy as np
+import statistics, subprocess, sys, time, numpy as np
 java, jar, rounds, window = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 n = 1024
 rng = np.random.default_rng(42)
@@ -179,8 +179,9 @@ for r in range(rounds):
     ks.append(g_k); ns.append(g_np); rs.append(g_k / g_np)
 kiln.stdin.close(); kiln.wait()
 def quart(v):
-    v = sorted(v); q = lambda f: v[int(round(f * (len(v) - 1)))]
-    return q(0.5), q(0.25), q(0.75)
+    # interpolated between order statistics, as InterleavedGemm does
+    q1, med, q3 = statistics.quantiles(v, n=4, method="inclusive")
+    return med, q1, q3
 (km, k1, k3), (nm, n1, n3), (rm, r1, r3) = quart(ks), quart(ns), quart(rs)
 print(f"{rounds} rounds of two {window} s windows: Kiln median {km:.1f} GFLOP/s (q1 {k1:.1f}, q3 {k3:.1f}), OpenBLAS median {nm:.1f} (q1 {n1:.1f}, q3 {n3:.1f}); Kiln/OpenBLAS per round: median {rm:.3f} (q1 {r1:.3f}, q3 {r3:.3f})")
 print(f"KILN_GFLOPS={km:.3f}")
