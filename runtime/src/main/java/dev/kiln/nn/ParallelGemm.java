@@ -137,7 +137,7 @@ final class ParallelGemm {
         }
     }
 
-    /** The shared-B product, made on first use: it holds a 1.1 MB packing buffer. */
+    /** The shared-B product, made on first use: it holds two 1.1 MB packing panels. */
     private Kernels.SharedGemm shared() {
         if (shared == null) {
             shared = kernels.newSharedGemm();

@@ -5,10 +5,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,6 +51,31 @@ class SharedGemmTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A task that fails (here: C too short for its last rows) must not leave the other threads
+     * waiting forever for the stages it would have finished; the pool reports its exception, and
+     * the next call starts afresh.
+     */
+    @Test
+    void aFailingTaskEndsTheProductWithItsExceptionAndTheNextCallWorks() {
+        Random r = new Random(11);
+        int m = 200;
+        int n = 100;
+        int k = 400; // 4 row blocks, 3 stages: later stages wait on the failed block
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        Kernels.SharedGemm shared = vector.newSharedGemm();
+        try (Parallel pool = new Parallel(2)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(IndexOutOfBoundsException.class,
+                    () -> shared.gemm(pool, false, false, m, n, k, a, k, b, n, new float[m * n - 1], n, false)));
+            float[] whole = new float[m * n];
+            vector.gemm(false, false, 0, m, n, k, a, k, b, n, whole, n, false);
+            float[] c = new float[m * n];
+            assertTrue(shared.gemm(pool, false, false, m, n, k, a, k, b, n, c, n, false));
+            assertArrayEquals(whole, c);
         }
     }
 
