@@ -200,8 +200,8 @@ final class PackedGemm {
      * task for the rows two stages back to be done with the panel it overwrites. So a thread that
      * runs out of row blocks packs the next panel and starts the next stage's first rows while
      * the other still finishes its last block, instead of waiting at a barrier per stage
-     * ({@code PipeAB}, one JVM, alternating: 1024³ at 2 threads 1.03-1.05x in 4 JVMs against
-     * controls at 0.99-1.01; 2048³ 1.14x). A row split instead has every thread pack all of
+     * (against that barrier version in one JVM, alternating: 1024³ at 2 threads 1.03-1.05x in 4
+     * JVMs, controls 0.99-1.01; 2048³ 1.14x). A row split instead has every thread pack all of
      * op(B) and wait for whichever fixed half runs on the slower vCPU.
      *
      * <p>Every element's chain is {@link #gemm}'s, so are the bits. Holds two panels (2.4 MB)
