@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Packed, cache-blocked, register-blocked SGEMM with the BLIS/GotoBLAS loop structure, for
@@ -208,6 +209,8 @@ final class PackedGemm {
      * and the call's operands in fields, so a call allocates nothing; one caller at a time.
      */
     static final class Shared {
+        /** How long a waiting task sleeps between polls once it has spun for {@link Parallel#SPIN_NANOS}. */
+        static final long POLL_NANOS = 50_000;
         private final float[][] panels = {new float[KC * NC], new float[KC * NC]};
         private final Parallel.RangeBody worker = this::work;
         private final AtomicInteger nextTask = new AtomicInteger();
@@ -318,8 +321,9 @@ final class PackedGemm {
         /** Task {@code task} of stage {@code s}'s packing: its share of the panel's strips. */
         private boolean pack(int s, int task) {
             // the panel is the one stage s-2 read: all its row blocks must be done with it
-            while (s >= 2 && rowsDone.get(s - 2) < blocks) {
-                if (!spin()) {
+            for (long since = 0; s >= 2 && rowsDone.get(s - 2) < blocks; ) {
+                since = since == 0 ? System.nanoTime() : since;
+                if (!pause(since)) {
                     return false;
                 }
             }
@@ -343,8 +347,9 @@ final class PackedGemm {
 
         /** Row block {@code i} of stage {@code s}, once its panel is packed and its previous stage done. */
         private boolean rows(int s, int i) {
-            while (packsDone.get(s) < packTasks || rowStage.get(i) < s) {
-                if (!spin()) {
+            for (long since = 0; packsDone.get(s) < packTasks || rowStage.get(i) < s; ) {
+                since = since == 0 ? System.nanoTime() : since;
+                if (!pause(since)) {
                     return false;
                 }
             }
@@ -358,9 +363,18 @@ final class PackedGemm {
             return true;
         }
 
-        /** One wait step; false once a task has failed. */
-        private boolean spin() {
-            Thread.onSpinWait();
+        /**
+         * One step of a wait that began at {@code since}; false once a task has failed. Spins
+         * for the pool's {@link Parallel#SPIN_NANOS}, then sleeps between polls: no spinning
+         * barriers, because on a shared machine the thread waited for may be the one the host
+         * has descheduled, and a spinning waiter would keep the core from it.
+         */
+        boolean pause(long since) {
+            if (System.nanoTime() - since < Parallel.SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, POLL_NANOS);
+            }
             return !failed;
         }
     }

@@ -40,8 +40,9 @@ public final class Parallel implements AutoCloseable {
      * Training posts jobs back to back (tens per batch, a few hundred microseconds each); a worker
      * that parked after each one took longer to wake than the job lasted and ran almost none of
      * it (MLP epoch: 3.8 s on 1 thread and 3.7 s on 2). Bounded, so an idle pool costs nothing.
+     * Bodies that wait for each other (the shared-B GEMM's tasks) bound their spinning the same way.
      */
-    static final long SPIN_NANOS = 200_000;
+    public static final long SPIN_NANOS = 200_000;
 
     // The posted job: written by its caller under the lock, read by workers under the lock.
     private RangeBody body;

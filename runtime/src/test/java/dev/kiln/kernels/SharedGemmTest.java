@@ -79,6 +79,23 @@ class SharedGemmTest {
         }
     }
 
+    /**
+     * A task that waits longer than the pool's spin budget (its awaited thread descheduled by
+     * the host) sleeps between polls, leaving the core to others, instead of spinning on.
+     */
+    @Test
+    void aLongWaitSleepsBetweenPollsInsteadOfSpinning() {
+        PackedGemm.Shared shared = new PackedGemm.Shared();
+        long longAgo = System.nanoTime() - 10 * Parallel.SPIN_NANOS;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            assertTrue(shared.pause(longAgo), "no task failed");
+        }
+        long took = System.nanoTime() - t0;
+        // a lower bound only: parkNanos may return early now and then, never spin 20 times for 0.5 ms
+        assertTrue(took >= 10 * PackedGemm.Shared.POLL_NANOS, "20 polls took only " + took + " ns");
+    }
+
     /** A narrow {@code A·Bᵀ} runs as dot products (another chain): left to the caller, C untouched. */
     @Test
     void declinesTheDotProductShapesAndLeavesCUntouched() {
