@@ -46,7 +46,7 @@ public interface Kernels {
     /**
      * A whole product over a pool whose threads share one packing of op(B) ({@link SharedGemm}).
      * Kernels that do not pack B return one that declines every product, so the caller splits
-     * the rows. Each call makes a new one: it holds a packing buffer and the operands of the call
+     * the rows. Each call makes a new one: it holds its packing panels and the operands of the call
      * in progress.
      */
     default SharedGemm newSharedGemm() {

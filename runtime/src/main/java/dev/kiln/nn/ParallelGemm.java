@@ -16,11 +16,13 @@ import dev.kiln.parallel.Parallel;
  * forward pass at 2 threads).
  *
  * <p>A tall product with a large op(B) (SGEMM 1024³) is handed whole to the kernels'
- * {@link Kernels.SharedGemm}, where the threads pack op(B) together once per block and then
- * claim blocks of rows as they go, so a thread on a slower vCPU takes fewer (the hosts this is
- * measured on slow one vCPU at a time) and nobody packs B twice. SGEMM 1024³ at two threads,
- * timed in alternation with the FMA peak ({@code InterleavedGemm}): 0.63–0.79 of the peak
- * (median 0.72, 11 runs) against 0.53–0.73 (median 0.56, 14 runs) for one row chunk per thread.
+ * {@link Kernels.SharedGemm}, where the threads pack op(B) together once per block and claim
+ * blocks of rows as they go, so a thread on a slower vCPU takes fewer (the hosts this is
+ * measured on slow one vCPU at a time) and nobody packs B twice; a thread out of rows packs the
+ * next block's panel instead of waiting for the other. SGEMM 1024³ at two threads, timed in
+ * alternation with the FMA peak ({@code InterleavedGemm}): 0.59–0.79 of the peak (24 runs over two
+ * sessions, medians 0.72 and 0.70) against 0.53–0.73 (median 0.56, 14 runs) for one row chunk
+ * per thread.
  *
  * <p>Bits do not depend on the split: every element of C is one FMA chain over {@code k} in
  * order. Column chunks are whole multiples of {@link Kernels#gemmColumnGrain()} wide (the last
@@ -68,8 +70,9 @@ final class ParallelGemm {
      * Fewest rows per thread for which a product with a large op(B) packs it once for all threads
      * ({@link Kernels.SharedGemm}) rather than once per thread: four of the packed kernel's 96-row
      * blocks, enough for the threads to balance. 512 rows at two threads measured mixed against
-     * the row split (SGEMM/peak 0.60 vs 0.60, 0.50 vs 0.59), and a batch of 64 against a
-     * 9,216-wide input would pay two pool calls per reduction block for one block of rows.
+     * the row split, with the barrier per block (SGEMM/peak 0.60 vs 0.60, 0.50 vs 0.59) and again
+     * with the pipeline (1.107, 0.923, 0.931 in one JVM each); a batch of 64 against a 9,216-wide
+     * input would have one block of rows, which no second thread could share.
      */
     static final int SHARED_MIN_ROWS_PER_THREAD = 384;
 
