@@ -327,8 +327,8 @@ final class PackedGemm {
                     return false;
                 }
             }
-            int jc = s / pcStages * NC;
-            int pc = s % pcStages * KC;
+            int jc = column(s);
+            int pc = depth(s);
             int nc = Math.min(NC, n - jc);
             int kc = Math.min(KC, k - pc);
             int strips = (nc + NR - 1) / NR;
@@ -353,14 +353,27 @@ final class PackedGemm {
                     return false;
                 }
             }
-            int jc = s / pcStages * NC;
-            int pc = s % pcStages * KC;
+            int jc = column(s);
+            int pc = depth(s);
             int ic = i * blockRows;
             block(BUFFERS.get(), panels[s & 1], ars, acs, a, aOff, ic, Math.min(blockRows, m - ic), pc,
                     Math.min(KC, k - pc), jc, Math.min(NC, n - jc), c, cOff, ldc, acc || pc > 0, null);
             rowStage.set(i, s + 1);
             rowsDone.incrementAndGet(s);
             return true;
+        }
+
+        /**
+         * The first column of stage {@code s}'s block: the stages run every reduction block of one
+         * column block, then the next.
+         */
+        private int column(int s) {
+            return s / pcStages * NC;
+        }
+
+        /** The first reduction index of stage {@code s}'s block. */
+        private int depth(int s) {
+            return s % pcStages * KC;
         }
 
         /**
