@@ -321,11 +321,8 @@ final class PackedGemm {
         /** Task {@code task} of stage {@code s}'s packing: its share of the panel's strips. */
         private boolean pack(int s, int task) {
             // the panel is the one stage s-2 read: all its row blocks must be done with it
-            for (long since = 0; s >= 2 && rowsDone.get(s - 2) < blocks; ) {
-                since = since == 0 ? System.nanoTime() : since;
-                if (!pause(since)) {
-                    return false;
-                }
+            if (s >= 2 && !await(rowsDone, s - 2, blocks)) {
+                return false;
             }
             int jc = column(s);
             int pc = depth(s);
@@ -347,11 +344,8 @@ final class PackedGemm {
 
         /** Row block {@code i} of stage {@code s}, once its panel is packed and its previous stage done. */
         private boolean rows(int s, int i) {
-            for (long since = 0; packsDone.get(s) < packTasks || rowStage.get(i) < s; ) {
-                since = since == 0 ? System.nanoTime() : since;
-                if (!pause(since)) {
-                    return false;
-                }
+            if (!await(packsDone, s, packTasks) || !await(rowStage, i, s)) {
+                return false;
             }
             int jc = column(s);
             int pc = depth(s);
@@ -374,6 +368,23 @@ final class PackedGemm {
         /** The first reduction index of stage {@code s}'s block. */
         private int depth(int s) {
             return s % pcStages * KC;
+        }
+
+        /**
+         * Waits until {@code counts[index]} reaches {@code atLeast}; false, without waiting
+         * further, once a task has failed. The counts only grow, so waiting for two of them one
+         * after the other is waiting for both.
+         */
+        private boolean await(AtomicIntegerArray counts, int index, int atLeast) {
+            if (counts.get(index) >= atLeast) {
+                return true; // the common case: no clock read
+            }
+            for (long since = System.nanoTime(); counts.get(index) < atLeast; ) {
+                if (!pause(since)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**
