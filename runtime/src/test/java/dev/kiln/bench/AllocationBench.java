@@ -1,20 +1,10 @@
 package dev.kiln.bench;
 
-import dev.kiln.data.Dataset;
-import dev.kiln.data.DatasetCatalog;
 import dev.kiln.data.ImageSet;
-import dev.kiln.kernels.KernelProvider;
-import dev.kiln.nn.Compute;
-import dev.kiln.nn.Network;
-import dev.kiln.optim.Optimizer;
-import dev.kiln.parallel.Parallel;
 import dev.kiln.spec.TrainingSpec;
 import dev.kiln.train.AllocatedBytes;
 import dev.kiln.train.Trainer;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -33,18 +23,12 @@ public final class AllocationBench {
     }
 
     public static void main(String[] args) throws Exception {
-        TrainingSpec spec = TrainingSpec.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
-        Path cache = Path.of(args[1]);
+        TrainingSpec spec = SpecNetwork.spec(args[0]);
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        Dataset data = new DatasetCatalog(cache, s -> { }).load(spec.data().name());
-        ImageSet train = spec.data().trainLimit() > 0 ? data.train().head(spec.data().trainLimit()) : data.train();
-        try (Parallel parallel = new Parallel(spec.threads())) {
-            Compute compute = new Compute(KernelProvider.get(System.out::println), parallel);
-            Network net = Network.build(compute, spec.layers(), new int[] {1, train.rows(), train.cols()},
-                    data.numClasses(), spec.data().inputMean(), spec.data().inputStd(), spec.seed());
-            Optimizer optimizer = Optimizer.create(spec.optimizer(), net.parameters(), compute);
-            Trainer trainer = new Trainer(net, optimizer, spec.batchSize(), spec.seed());
+        try (SpecNetwork model = new SpecNetwork(spec, SpecNetwork.dataset(spec, args[1]), spec.threads(), System.out::println)) {
+            ImageSet train = model.train;
+            Trainer trainer = model.trainer();
             int batches = (train.count() + spec.batchSize() - 1) / spec.batchSize();
             System.out.printf(Locale.ROOT, "%s: %d images, batch %d (%d batches/epoch), %d threads%n",
                     spec.modelName(), train.count(), spec.batchSize(), batches, spec.threads());

@@ -1,12 +1,8 @@
 package dev.kiln.bench;
 
 import dev.kiln.data.Dataset;
-import dev.kiln.data.DatasetCatalog;
 import dev.kiln.spec.TrainingSpec;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -26,10 +22,10 @@ public final class StepPhases {
     }
 
     public static void main(String[] args) throws Exception {
-        TrainingSpec spec = TrainingSpec.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
-        Dataset data = new DatasetCatalog(Path.of(args[1]), s -> { }).load(spec.data().name());
+        TrainingSpec spec = SpecNetwork.spec(args[0]);
+        Dataset data = SpecNetwork.dataset(spec, args[1]);
         int batches = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        try (TimedStep step = new TimedStep(spec, data, spec.threads())) {
+        try (TimedStep step = new TimedStep(new SpecNetwork(spec, data, spec.threads(), System.out::println))) {
             step.run(batches);
             System.out.println(step.summary("warm-up round (JIT compiling)"));
             step.resetTimers();

@@ -1,12 +1,8 @@
 package dev.kiln.bench;
 
 import dev.kiln.data.Dataset;
-import dev.kiln.data.DatasetCatalog;
 import dev.kiln.spec.TrainingSpec;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -30,14 +26,15 @@ public final class StepScaling {
     }
 
     public static void main(String[] args) throws Exception {
-        TrainingSpec spec = TrainingSpec.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
-        Dataset data = new DatasetCatalog(Path.of(args[1]), s -> { }).load(spec.data().name());
+        TrainingSpec spec = SpecNetwork.spec(args[0]);
+        Dataset data = SpecNetwork.dataset(spec, args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 40;
         int window = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         if (spec.threads() < 2) {
             throw new IllegalArgumentException("the spec's threads is " + spec.threads() + "; expected 2 or more");
         }
-        try (TimedStep one = new TimedStep(spec, data, 1); TimedStep many = new TimedStep(spec, data, spec.threads())) {
+        try (TimedStep one = new TimedStep(new SpecNetwork(spec, data, 1, System.out::println));
+             TimedStep many = new TimedStep(new SpecNetwork(spec, data, spec.threads(), s -> { }))) {
             int warm = rounds / 4;
             for (int round = 0; round < rounds; round++) {
                 if (round == warm) {

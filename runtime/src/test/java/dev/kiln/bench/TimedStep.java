@@ -1,31 +1,26 @@
 package dev.kiln.bench;
 
-import dev.kiln.data.Dataset;
 import dev.kiln.data.ImageSet;
-import dev.kiln.kernels.KernelProvider;
-import dev.kiln.nn.Compute;
 import dev.kiln.nn.Layer;
 import dev.kiln.nn.Network;
 import dev.kiln.nn.Parameter;
 import dev.kiln.nn.SoftmaxCrossEntropy;
 import dev.kiln.optim.Optimizer;
-import dev.kiln.parallel.Parallel;
-import dev.kiln.spec.TrainingSpec;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A spec's network and optimizer on a pool of their own, running the calls of {@code Trainer}'s
- * training step batch by batch with a timer around each part: loading the input, each layer's
- * forward pass, backward pass and optimizer update, and the loss. The network is built as
- * {@code TrainingJob} builds it. Batches are taken in order from the training images (no
- * shuffle), so two instances of one spec see the same batches. For the bench tools; not a test.
+ * A spec's network ({@link SpecNetwork}) running the calls of {@code Trainer}'s training step
+ * batch by batch, with a timer around each part: loading the input, each layer's forward pass,
+ * backward pass and optimizer update, and the loss. Batches are taken in order from the training
+ * images (no shuffle), so two instances of one spec see the same batches. For the bench tools;
+ * not a test.
  */
 final class TimedStep implements AutoCloseable {
 
-    private final Parallel parallel;
+    private final SpecNetwork model;
     private final Network net;
     private final Optimizer optimizer;
     private final List<Layer> layers;
@@ -48,15 +43,13 @@ final class TimedStep implements AutoCloseable {
     private final long[] backward;
     private final long[] update;
 
-    /** The spec's network on a pool of {@code threads} threads (the spec's own count is ignored). */
-    TimedStep(TrainingSpec spec, Dataset data, int threads) {
-        train = spec.data().trainLimit() > 0 ? data.train().head(spec.data().trainLimit()) : data.train();
-        batch = spec.batchSize();
-        parallel = new Parallel(threads);
-        Compute compute = new Compute(KernelProvider.get(), parallel);
-        net = Network.build(compute, spec.layers(), new int[] {1, train.rows(), train.cols()},
-                data.numClasses(), spec.data().inputMean(), spec.data().inputStd(), spec.seed());
-        optimizer = Optimizer.create(spec.optimizer(), net.parameters(), compute);
+    /** Times steps of {@code model}'s network; closing this closes the model's pool. */
+    TimedStep(SpecNetwork model) {
+        this.model = model;
+        train = model.train;
+        batch = model.spec.batchSize();
+        net = model.net;
+        optimizer = model.optimizer;
         layers = net.layers();
         hidden = layers.size() - 1; // the softmax is fused into the loss
         classes = net.classes();
@@ -131,7 +124,7 @@ final class TimedStep implements AutoCloseable {
     }
 
     int threads() {
-        return parallel.threads();
+        return model.parallel.threads();
     }
 
     /** Timed steps since the last reset. */
@@ -204,6 +197,6 @@ final class TimedStep implements AutoCloseable {
 
     @Override
     public void close() {
-        parallel.close();
+        model.close();
     }
 }

@@ -1,21 +1,10 @@
 package dev.kiln.bench;
 
-import dev.kiln.data.Dataset;
-import dev.kiln.data.DatasetCatalog;
-import dev.kiln.data.ImageSet;
-import dev.kiln.kernels.KernelProvider;
-import dev.kiln.nn.Compute;
-import dev.kiln.nn.Network;
-import dev.kiln.optim.Optimizer;
-import dev.kiln.parallel.Parallel;
 import dev.kiln.spec.TrainingSpec;
 import dev.kiln.train.Trainer;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -37,26 +26,20 @@ public final class WarmupCurve {
     }
 
     public static void main(String[] args) throws Exception {
-        TrainingSpec spec = TrainingSpec.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
-        Dataset data = new DatasetCatalog(Path.of(args[1]), s -> { }).load(spec.data().name());
+        TrainingSpec spec = SpecNetwork.spec(args[0]);
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         boolean allThreads = args.length > 3 && args[3].equals("--all-threads");
-        ImageSet train = spec.data().trainLimit() > 0 ? data.train().head(spec.data().trainLimit()) : data.train();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        try (Parallel parallel = new Parallel(spec.threads())) {
-            Compute compute = new Compute(KernelProvider.get(), parallel);
-            Network net = Network.build(compute, spec.layers(), new int[] {1, train.rows(), train.cols()},
-                    data.numClasses(), spec.data().inputMean(), spec.data().inputStd(), spec.seed());
-            Optimizer optimizer = Optimizer.create(spec.optimizer(), net.parameters(), compute);
-            Trainer trainer = new Trainer(net, optimizer, spec.batchSize(), spec.seed());
+        try (SpecNetwork model = new SpecNetwork(spec, SpecNetwork.dataset(spec, args[1]), spec.threads(), s -> { })) {
+            Trainer trainer = model.trainer();
             if (!allThreads) {
-                trainer.leaveCoresToJit(parallel);
+                trainer.leaveCoresToJit(model.parallel);
             }
             StringBuilder lines = new StringBuilder();
             long compileAtStart = jit.getTotalCompilationTime();
             long start = System.nanoTime();
             long[] windowStart = {start};
-            double loss = trainer.trainEpoch(train, 1, (epoch, batch, batches, images, runningLoss) -> {
+            double loss = trainer.trainEpoch(model.train, 1, (epoch, batch, batches, images, runningLoss) -> {
                 if (batch % window == 0 || batch == batches) {
                     long now = System.nanoTime();
                     int inWindow = batch % window == 0 ? window : batch % window;
