@@ -31,6 +31,7 @@ class ForkCommandTest {
                 dir.resolve("m.spec"), dir.resolve("out"), dir.resolve("cache"));
         assertEquals(List.of("/opt/jdk/bin/java", "--add-modules", "jdk.incubator.vector",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,dev.kiln.kernels.*::*,0.05",
+                "-XX:ObjectAlignmentInBytes=64",
                 "-Xmx2g",
                 "-Dkiln.kernels=scalar", "-Xmx4g",
                 "-cp", dir.resolve("kiln-runtime.jar") + File.pathSeparator + dir.resolve("protobuf-java.jar"),

@@ -66,11 +66,17 @@ final class PackedGemm {
     static final int MC = 96;
     /** Column block: the packed KC×NC panel of B (1.1 MB) fits the 2 MB L2 beside the A block. */
     static final int NC = 32 * NR;
+    /**
+     * Where a packed panel of B starts in its array: on a cache line where the JVM's layout tells
+     * ({@link LineAlignment}), so that with strips of {@code kc·NR} floats (a multiple of 16)
+     * every vector load of B in the micro-kernel is whole.
+     */
+    static final int PANEL_BASE = LineAlignment.FIRST_LINE_FLOAT;
 
     /** Per-thread packing buffers, sized by the block constants: about 1.2 MB per thread. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
-        final float[] b = new float[KC * NC];
+        final float[] b = new float[PANEL_BASE + KC * NC];
         final float[] tile = new float[MR * NR];
         /** The row starting values of a tile cut by the edge of C, zero-padded to MR rows. */
         final float[] tileInit = new float[MR];
@@ -147,7 +153,7 @@ final class PackedGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = acc || pc > 0;
-                src.pack(pc, kc, jc, nc, pb, 0);
+                src.pack(pc, kc, jc, nc, pb, PANEL_BASE);
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
                     block(buf, pb, ars, acs, a, aOff, ic, Math.min(MC, rowTo - ic), pc, kc, jc, nc, c, cOff, ldc,
                             load, rowInit);
@@ -168,7 +174,7 @@ final class PackedGemm {
         packA(a, aOff, ars, acs, ic, mc, pc, kc, pa, buf);
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bo = jr * kc;
+            int bo = PANEL_BASE + jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int ao = ir * KC;
@@ -211,7 +217,7 @@ final class PackedGemm {
     static final class Shared {
         /** How long a waiting task sleeps between polls once it has spun for {@link Parallel#SPIN_NANOS}. */
         static final long POLL_NANOS = 50_000;
-        private final float[][] panels = {new float[KC * NC], new float[KC * NC]};
+        private final float[][] panels = {new float[PANEL_BASE + KC * NC], new float[PANEL_BASE + KC * NC]};
         private final Parallel.RangeBody worker = this::work;
         private final AtomicInteger nextTask = new AtomicInteger();
         /** Per stage: packing tasks done, row blocks done. */
@@ -335,7 +341,7 @@ final class PackedGemm {
                 Strided src = BUFFERS.get().strided;
                 src.set(b, bOff, brs, bcs);
                 int j0 = s0 * NR;
-                src.pack(pc, kc, jc + j0, Math.min(nc, s1 * NR) - j0, panels[s & 1], j0 * kc);
+                src.pack(pc, kc, jc + j0, Math.min(nc, s1 * NR) - j0, panels[s & 1], PANEL_BASE + j0 * kc);
                 src.b = null;
             }
             packsDone.incrementAndGet(s);
