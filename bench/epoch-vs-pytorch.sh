@@ -149,7 +149,7 @@ print(f"NUMPY_GFLOPS_BEST={best:.3f}")
 # numpy against Kiln's InterleavedGemm --serve, window for window (ABBA), after 3 s of warm-up each
 SGEMM_DUEL='
 import statistics, subprocess, sys, time, numpy as np
-java, jar, rounds, window = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+java, jar, rounds, window, opts = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5:]
 n = 1024
 rng = np.random.default_rng(42)
 a = rng.random((n, n), dtype=np.float32); b = rng.random((n, n), dtype=np.float32)
@@ -158,7 +158,7 @@ def np_window():
     while True:
         a @ b; calls += 1; t = time.perf_counter() - t0
         if t >= window: return calls * 2 * n**3 / t / 1e9
-kiln = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "-cp", jar, "dev.kiln.bench.InterleavedGemm",
+kiln = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", *opts, "-cp", jar, "dev.kiln.bench.InterleavedGemm",
                          "--serve", "--threads", "1", "--size", str(n), "--window", str(window)],
                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 for line in kiln.stdout:
@@ -200,14 +200,17 @@ if has sgemm; then
   NUMPY_SGEMM_DETECTED=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
   JAR="$ROOT/bench/target/benchmarks.jar"
   if [[ -f $JAR ]]; then
-    out=$(py_blas "$KILN_OPENBLAS_CORETYPE" 1 -c "$SGEMM_DUEL" "$JAVA" "$JAR" 40 0.25)
+    # the trainer's HotSpot options (objects on cache lines, where the GEMM packs B), as for the epochs
+    mapfile -t GEMM_OPTS < <("$JAVA" -cp "$JAR" dev.kiln.cli.TrainerJvmOptions)
+    echo "Kiln's JVM options (dev.kiln.cli.TrainerJvmOptions): ${GEMM_OPTS[*]}"
+    out=$(py_blas "$KILN_OPENBLAS_CORETYPE" 1 -c "$SGEMM_DUEL" "$JAVA" "$JAR" 40 0.25 "${GEMM_OPTS[@]}")
     echo "Kiln against numpy with OpenBLAS $KILN_OPENBLAS_CORETYPE, alternating: ${out%%$'\n'KILN_GFLOPS=*}"
     KILN_SGEMM=$(sed -n 's/^KILN_GFLOPS=//p' <<<"$out")
     NUMPY_SGEMM_BEST=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
     SGEMM_RATIO=$(sed -n 's/^RATIO_MEDIAN=//p' <<<"$out")
     echo
     echo "== SGEMM 1024³, 2 threads, against the FMA peak (load $(load))"
-    out=$("$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" dev.kiln.bench.InterleavedGemm --threads 2 2>/dev/null)
+    out=$("$JAVA" --add-modules jdk.incubator.vector "${GEMM_OPTS[@]}" -cp "$JAR" dev.kiln.bench.InterleavedGemm --threads 2 2>/dev/null)
     echo "${out%%$'\n'SHARE_MEDIAN=*}"
     SGEMM2_SHARE=$(sed -n 's/^SHARE_MEDIAN=//p' <<<"$out")
   else
