@@ -10,7 +10,7 @@ import java.lang.management.ManagementFactory;
  *
  * <p>Why: a 512-bit vector load that straddles two lines costs the core two. The micro-kernel
  * loads its packed strip of B a vector at a time, so where the strip starts on a line every load
- * is whole: SGEMM 1024³ on one thread ran 1.01–1.11× (median 1.05×, 20 JVMs) faster with the
+ * is whole: SGEMM 1024³ on one thread ran 1.01–1.11× (median 1.05×, 18 JVMs) faster with the
  * packed panel on a line than 16 bytes past one, alternating in one JVM.
  *
  * <p>HotSpot places every object at a multiple of {@code -XX:ObjectAlignmentInBytes} (8 by
