@@ -73,6 +73,11 @@ final class PackedGemm {
      */
     static final int PANEL_BASE = LineAlignment.FIRST_LINE_FLOAT;
 
+    /** A buffer for one packed KC×NC panel of B, starting at {@link #PANEL_BASE}. */
+    private static float[] newPanel() {
+        return new float[PANEL_BASE + KC * NC];
+    }
+
     /**
      * Column stride of a transposed op(B), in floats, of which a multiple makes packing read
      * each column a vector at a time and scatter it down the strip's rows, instead of gathering
@@ -89,7 +94,7 @@ final class PackedGemm {
     /** Per-thread packing buffers, sized by the block constants: about 1.2 MB per thread. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
-        final float[] b = new float[PANEL_BASE + KC * NC];
+        final float[] b = newPanel();
         final float[] tile = new float[MR * NR];
         /** The row starting values of a tile cut by the edge of C, zero-padded to MR rows. */
         final float[] tileInit = new float[MR];
@@ -230,7 +235,7 @@ final class PackedGemm {
     static final class Shared {
         /** How long a waiting task sleeps between polls once it has spun for {@link Parallel#SPIN_NANOS}. */
         static final long POLL_NANOS = 50_000;
-        private final float[][] panels = {new float[PANEL_BASE + KC * NC], new float[PANEL_BASE + KC * NC]};
+        private final float[][] panels = {newPanel(), newPanel()};
         private final Parallel.RangeBody worker = this::work;
         private final AtomicInteger nextTask = new AtomicInteger();
         /** Per stage: packing tasks done, row blocks done. */
@@ -553,7 +558,7 @@ final class PackedGemm {
                 } else if (cols == NR) {
                     // transposed B, a whole strip: each row of the strip gathers its NR values
                     // (one from each column of op(B)) a vector at a time, where scalar copies
-                    // wrote with stride NR
+                    // wrote with stride NR; or, where the columns alias in L1, scatters
                     int src = bOff + (jc + s) * bcs + pc;
                     int p = 0;
                     if (bcs % SCATTER_STRIDE == 0) {
