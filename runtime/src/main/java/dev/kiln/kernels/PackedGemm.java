@@ -58,14 +58,22 @@ final class PackedGemm {
     private static final int NARROW = L;
 
     /**
-     * Reduction block: a KC×NR strip of packed B (36 KB) stays in the 48 KB L1 while the MR strips
-     * of A stream past it. 128 to 512 measured within noise of each other.
+     * Reduction block. Longer blocks mean fewer passes of each C tile through the micro-kernel
+     * (24 loads and 24 stores per pass), and the 96 KB strip of B it reads streams well from L2.
+     * On the AMD Zen 5 host (1 MB L2), one thread, one JVM, 10-20 alternating rounds against 192:
+     * 1024³ 1.04–1.05×, the MLP's {@code X·W} 64×512×784 1.07–1.08×, {@code dY·Wᵀ} 32×512×512 1.06×,
+     * the CNN's dense 64×128×9216 1.06×; 384 gained less (1.02–1.07×), 1024 about as much with twice
+     * the buffers, and cutting {@code k} into equal blocks nothing. (On an Intel host earlier, KC
+     * 128–512 had measured within noise of each other.)
      */
-    static final int KC = 192;
-    /** Row block: the packed MC×KC block of A (72 KB) stays in L2. */
+    static final int KC = 512;
+    /** Row block: the packed MC×KC block of A (192 KB) stays in L2. */
     static final int MC = 96;
-    /** Column block: the packed KC×NC panel of B (1.1 MB) fits the 2 MB L2 beside the A block. */
-    static final int NC = 32 * NR;
+    /**
+     * Column block: the packed KC×NC panel of B (1.5 MB; it stays in L3). 1,536 columns measured
+     * the same at KC 512, with twice the buffer.
+     */
+    static final int NC = 16 * NR;
     /**
      * Where a packed panel of B starts in its array: on a cache line where the JVM's layout tells
      * ({@link LineAlignment}), so that with strips of {@code kc·NR} floats (a multiple of 16)
@@ -91,7 +99,7 @@ final class PackedGemm {
      */
     static final int SCATTER_STRIDE = 512;
 
-    /** Per-thread packing buffers, sized by the block constants: about 1.2 MB per thread. */
+    /** Per-thread packing buffers, sized by the block constants: about 1.7 MB per thread. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] b = newPanel();
@@ -229,7 +237,7 @@ final class PackedGemm {
      * JVMs, controls 0.99-1.01; 2048³ 1.14x). A row split instead has every thread pack all of
      * op(B) and wait for whichever fixed half runs on the slower vCPU.
      *
-     * <p>Every element's chain is {@link #gemm}'s, so are the bits. Holds two panels (2.4 MB)
+     * <p>Every element's chain is {@link #gemm}'s, so are the bits. Holds two panels (3 MB)
      * and the call's operands in fields, so a call allocates nothing; one caller at a time.
      */
     static final class Shared {
