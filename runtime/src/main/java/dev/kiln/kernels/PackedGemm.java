@@ -59,19 +59,21 @@ final class PackedGemm {
 
     /**
      * Reduction block. Longer blocks mean fewer passes of each C tile through the micro-kernel
-     * (24 loads and 24 stores per pass), and the 96 KB strip of B it reads streams well from L2.
-     * On the AMD Zen 5 host (1 MB L2), one thread, one JVM, 10-20 alternating rounds against 192:
-     * 1024³ 1.04–1.05×, the MLP's {@code X·W} 64×512×784 1.07–1.08×, {@code dY·Wᵀ} 32×512×512 1.06×,
-     * the CNN's dense 64×128×9216 1.06×; 384 gained less (1.02–1.07×), 1024 about as much with twice
-     * the buffers, and cutting {@code k} into equal blocks nothing. (On an Intel host earlier, KC
-     * 128–512 had measured within noise of each other.)
+     * (24 loads and 24 stores per pass), and the 192 KB strip of B it reads streams well from L2.
+     * On the AMD Zen 5 host (1 MB L2), one thread, one JVM, 10-20 alternating rounds: KC 512
+     * against 192 made 1024³ 1.04–1.05× as fast, the MLP's {@code X·W} 64×512×784 1.07–1.08×,
+     * {@code dY·Wᵀ} 32×512×512 1.06×, the CNN's dense 64×128×9216 1.06×, and the shared-B product
+     * at 2 threads 1.05×; KC 1024 against 512 then 1024³ 1.02–1.03× (2 threads too), 64×512×784
+     * 1.02×, 64×128×9216 1.02×, and no shape slower. 768 lost to 512 at 1024³ (a 256-deep
+     * remainder); cutting {@code k} into equal blocks gained nothing. (On an Intel host earlier,
+     * KC 128–512 had measured within noise of each other.)
      */
-    static final int KC = 512;
-    /** Row block: the packed MC×KC block of A (192 KB) stays in L2. */
+    static final int KC = 1024;
+    /** Row block: the packed MC×KC block of A (384 KB) stays in L2. */
     static final int MC = 96;
     /**
-     * Column block: the packed KC×NC panel of B (1.5 MB; it stays in L3). 1,536 columns measured
-     * the same at KC 512, with twice the buffer.
+     * Column block: the packed KC×NC panel of B (3 MB; it stays in L3). Half as many columns
+     * measured the same within 1–2 %.
      */
     static final int NC = 16 * NR;
     /**
@@ -99,7 +101,7 @@ final class PackedGemm {
      */
     static final int SCATTER_STRIDE = 512;
 
-    /** Per-thread packing buffers, sized by the block constants: about 1.7 MB per thread. */
+    /** Per-thread packing buffers, sized by the block constants: about 3.5 MB per thread. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] b = newPanel();
@@ -237,7 +239,7 @@ final class PackedGemm {
      * JVMs, controls 0.99-1.01; 2048³ 1.14x). A row split instead has every thread pack all of
      * op(B) and wait for whichever fixed half runs on the slower vCPU.
      *
-     * <p>Every element's chain is {@link #gemm}'s, so are the bits. Holds two panels (3 MB)
+     * <p>Every element's chain is {@link #gemm}'s, so are the bits. Holds two panels (6 MB)
      * and the call's operands in fields, so a call allocates nothing; one caller at a time.
      */
     static final class Shared {

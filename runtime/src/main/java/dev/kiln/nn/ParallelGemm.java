@@ -140,7 +140,7 @@ final class ParallelGemm {
         }
     }
 
-    /** The shared-B product, made on first use: it holds two 1.5 MB packing panels. */
+    /** The shared-B product, made on first use: it holds two 3 MB packing panels. */
     private Kernels.SharedGemm shared() {
         if (shared == null) {
             shared = kernels.newSharedGemm();
