@@ -100,10 +100,10 @@ py_blas() {
   local core=$1 blas_threads=$2; shift 2
   if [[ $core == detected ]]; then
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$OPENBLAS_DIR" \
-      OPENBLAS_NUM_THREADS="$blas_threads" "$PY" "$@"
+      OPENBLAS_NUM_THREADS="$blas_threads" OMP_NUM_THREADS="$blas_threads" "$PY" "$@"
   else
     env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$core" LD_LIBRARY_PATH="$OPENBLAS_DIR" \
-      OPENBLAS_NUM_THREADS="$blas_threads" "$PY" "$@"
+      OPENBLAS_NUM_THREADS="$blas_threads" OMP_NUM_THREADS="$blas_threads" "$PY" "$@"
   fi
 }
 
@@ -192,7 +192,8 @@ SGEMM_RATIO="" KILN_SGEMM="" NUMPY_SGEMM_BEST="" NUMPY_SGEMM_DETECTED="" SGEMM2_
 if has sgemm; then
   echo
   echo "== SGEMM 1024³, 1 thread (load $(load))"
-  out=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 "$PY" -c "$NUMPY_SGEMM")
+  # OMP_NUM_THREADS too: an OpenMP build of OpenBLAS (libopenblas0-openmp) ignores OPENBLAS_NUM_THREADS
+  out=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$PY" -c "$NUMPY_SGEMM")
   echo "numpy alone, system default BLAS:   ${out%%$'\n'NUMPY_GFLOPS=*}"
   NUMPY_SGEMM_DEFAULT=$(sed -n 's/^NUMPY_GFLOPS=//p' <<<"$out")
   out=$(py_blas detected 1 -c "$NUMPY_SGEMM")
