@@ -44,6 +44,14 @@ public interface Kernels {
     }
 
     /**
+     * Floats of GEMM packing buffers these kernels keep for a pool of {@code threads}: per thread
+     * that multiplies, and for the pool's one {@link #newSharedGemm} product. For memory estimates.
+     */
+    default long gemmBufferFloats(int threads) {
+        return 0;
+    }
+
+    /**
      * A whole product over a pool whose threads share one packing of op(B) ({@link SharedGemm}).
      * Kernels that do not pack B return one that declines every product, so the caller splits
      * the rows. Each call makes a new one: it holds its packing panels and the operands of the call

@@ -101,11 +101,22 @@ final class PackedGemm {
      */
     static final int SCATTER_STRIDE = 512;
 
+    /**
+     * Floats of packing buffers for a pool of {@code threads}: each thread's {@link Buffers}, and
+     * the two panels of one {@link Shared} product.
+     */
+    static long bufferFloats(int threads) {
+        long panel = PANEL_BASE + (long) KC * NC;
+        return threads * (Buffers.A_FLOATS + panel + Buffers.TILE_FLOATS + MR) + 2 * panel;
+    }
+
     /** Per-thread packing buffers, sized by the block constants: about 3.5 MB per thread. */
     private static final class Buffers {
-        final float[] a = new float[MC * KC];
+        static final int A_FLOATS = MC * KC;
+        static final int TILE_FLOATS = MR * NR;
+        final float[] a = new float[A_FLOATS];
         final float[] b = newPanel();
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[TILE_FLOATS];
         /** The row starting values of a tile cut by the edge of C, zero-padded to MR rows. */
         final float[] tileInit = new float[MR];
         /** Lane {@code j} of a gather along a transposed A row reads column {@code j}. */

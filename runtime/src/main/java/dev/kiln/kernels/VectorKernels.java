@@ -105,6 +105,11 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public long gemmBufferFloats(int threads) {
+        return PackedGemm.bufferFloats(threads);
+    }
+
     /**
      * {@link PackedGemm.Shared}, except for empty products and the narrow {@code A·Bᵀ} that
      * {@link #gemm} computes as dot products (another chain), which it leaves to the caller.

@@ -1,5 +1,6 @@
 package dev.kiln.train;
 
+import dev.kiln.kernels.Kernels;
 import dev.kiln.kernels.Window2d;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Conv2d;
@@ -26,7 +27,8 @@ import java.util.Locale;
  * @param parameters  parameter and state values and their gradients
  * @param optimizer   optimizer buffers and the copy a checkpoint exports
  * @param activations layer outputs and input gradients, the network's input buffer, the logits' gradient
- * @param workspace   convolution columns and scratch, pooling indices, dropConnect masks
+ * @param workspace   convolution columns and scratch, pooling indices, dropConnect masks, the
+ *                    GEMM's packing buffers
  * @param dataset     training and test images and labels, and the predictions of the report
  * @param export      the ONNX model in memory while it is written
  * @param fixed       the JVM's and Kiln's own baseline
@@ -49,12 +51,14 @@ public record MemoryEstimate(long parameters, long optimizer, long activations, 
      * @param optimizer    {@code adam} or {@code sgd}
      * @param batch        the training batch size
      * @param evalBatch    the evaluation batch size
-     * @param threads      compute threads (convolution scratch is per chunk of work)
+     * @param kernels      the kernels the run uses (their GEMM packing buffers)
+     * @param threads      compute threads (convolution scratch is per chunk of work, packing
+     *                     buffers per thread)
      * @param datasetBytes the dataset's images and labels in memory
      * @param testImages   test images (the report keeps a prediction for each)
      */
-    public static MemoryEstimate of(Network net, String optimizer, int batch, int evalBatch, int threads,
-                                    long datasetBytes, long testImages) {
+    public static MemoryEstimate of(Network net, String optimizer, int batch, int evalBatch, Kernels kernels,
+                                    int threads, long datasetBytes, long testImages) {
         long params = 0;
         for (Parameter p : net.parameters()) {
             params += p.size();
@@ -66,7 +70,7 @@ public record MemoryEstimate(long parameters, long optimizer, long activations, 
         long maxBatch = Math.max(batch, evalBatch);
         long floatsPerParam = "sgd".equals(optimizer) ? 1 : 2;
         long activations = maxBatch * net.inputSize() + (long) batch * net.classes();
-        long workspace = 0;
+        long workspace = kernels.gemmBufferFloats(threads);
         int in = net.inputSize();
         for (Layer l : net.layers()) {
             long out = Layer.size(l.outputShape());

@@ -5,6 +5,7 @@ import dev.kiln.data.Dataset;
 import dev.kiln.data.DatasetCatalog;
 import dev.kiln.data.ImageSet;
 import dev.kiln.kernels.KernelProvider;
+import dev.kiln.kernels.Kernels;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Network;
 import dev.kiln.onnx.OnnxExporter;
@@ -118,7 +119,7 @@ public final class TrainingJob {
             Compute compute = new Compute(KernelProvider.get(listener::log), parallel);
             Network net = Network.build(compute, spec.layers(), new int[] {1, train.rows(), train.cols()},
                     data.numClasses(), spec.data().inputMean(), spec.data().inputStd(), spec.seed());
-            checkMemory(spec, net, train, test, options, listener);
+            checkMemory(spec, net, compute.kernels(), train, test, options, listener);
             Optimizer optimizer = Optimizer.create(spec.optimizer(), net.parameters(), compute);
             Trainer trainer = new Trainer(net, optimizer, spec.batchSize(), spec.seed());
             trainer.leaveCoresToJit(parallel);
@@ -188,12 +189,12 @@ public final class TrainingJob {
     }
 
     /** Fails before the big allocations when the heap cannot hold the run. */
-    private static void checkMemory(TrainingSpec spec, Network net, ImageSet train, ImageSet test, Options options,
-                                    TrainingListener listener) {
+    private static void checkMemory(TrainingSpec spec, Network net, Kernels kernels, ImageSet train, ImageSet test,
+                                    Options options, TrainingListener listener) {
         long datasetBytes = (long) train.pixels().length + train.labels().length + test.pixels().length
                 + test.labels().length;
         MemoryEstimate estimate = MemoryEstimate.of(net, spec.optimizer().name(), spec.batchSize(), EVAL_BATCH,
-                spec.threads(), datasetBytes, test.count());
+                kernels, spec.threads(), datasetBytes, test.count());
         long heap = options.maxHeap() > 0 ? options.maxHeap() : Runtime.getRuntime().maxMemory();
         listener.log(String.format(Locale.ROOT, "Memory: about %s needed, heap %s (%s)",
                 MemoryEstimate.mib(estimate.total()), MemoryEstimate.mib(heap), estimate.parts()));

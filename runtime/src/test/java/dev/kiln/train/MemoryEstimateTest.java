@@ -1,6 +1,9 @@
 package dev.kiln.train;
 
 import dev.kiln.kernels.KernelProvider;
+import dev.kiln.kernels.Kernels;
+import dev.kiln.kernels.ScalarKernels;
+import dev.kiln.kernels.VectorKernels;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Network;
 import dev.kiln.parallel.Parallel;
@@ -20,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MemoryEstimateTest {
 
+    /** Kernels without packing buffers, so the other tests count the layers' workspace alone. */
+    private static final Kernels SCALAR = new ScalarKernels();
+
     private static Network build(Parallel p, List<LayerSpec> layers) {
         return Network.build(new Compute(KernelProvider.get(), p), layers, new int[] {1, 28, 28}, 10, 0, 1, 1);
     }
@@ -30,10 +36,10 @@ class MemoryEstimateTest {
             Network net = build(p, List.of(LayerSpec.of("dense", "units", "100"), LayerSpec.of("relu"),
                     LayerSpec.of("dense", "units", "10"), LayerSpec.of("softmax")));
             long params = 784 * 100 + 100 + 100 * 10 + 10;
-            MemoryEstimate adam = MemoryEstimate.of(net, "adam", 50, 500, 1, 1000, 10);
+            MemoryEstimate adam = MemoryEstimate.of(net, "adam", 50, 500, SCALAR, 1, 1000, 10);
             assertEquals(params * 2 * 4, adam.parameters());
             assertEquals(params * 2 * 4 * 2, adam.optimizer());
-            assertEquals(params * 4 * 2, MemoryEstimate.of(net, "sgd", 50, 500, 1, 1000, 10).optimizer());
+            assertEquals(params * 4 * 2, MemoryEstimate.of(net, "sgd", 50, 500, SCALAR, 1, 1000, 10).optimizer());
             // input buffer + logits gradient + per layer output (max batch) and input gradient (batch)
             long acts = 500L * 784 + 50 * 10 + (500L * 100 + 50 * 784) + (500L * 100 + 50 * 100)
                     + (500L * 10 + 50 * 100) + (500L * 10 + 50 * 10);
@@ -50,7 +56,7 @@ class MemoryEstimateTest {
             Network net = build(p, List.of(LayerSpec.of("conv2d", "filters", "8", "kernel", "3", "padding", "same"),
                     LayerSpec.of("relu"), LayerSpec.of("maxPool2d", "size", "2"), LayerSpec.of("flatten"),
                     LayerSpec.of("dense", "units", "10"), LayerSpec.of("softmax")));
-            MemoryEstimate e = MemoryEstimate.of(net, "adam", 64, 500, 2, 0, 0);
+            MemoryEstimate e = MemoryEstimate.of(net, "adam", 64, 500, SCALAR, 2, 0, 0);
             long colSize = 9L * 28 * 28;
             // 8 chunks of the input gradient and 2 threads' unfolding scratch (the batch's columns
             // are packed from the input, never kept), and the pool's argmax indices for the
@@ -59,6 +65,26 @@ class MemoryEstimateTest {
             // the weight gradient's partial sums: 64 samples in groups of 8, 8 filters × 9 offsets each
             long partials = 8L * 8 * 9;
             assertEquals(((8 + 2) * colSize + poolIndices + partials) * 4, e.workspace(), "im2col scratch: " + e);
+        }
+    }
+
+    /**
+     * The vector kernels' GEMM keeps packing buffers per thread (about 3.5 MB each) and two
+     * panels for the shared-B product: the estimate counts them, so they grow with the threads.
+     */
+    @Test
+    void theGemmPackingBuffersCountPerThread() {
+        try (Parallel p = new Parallel(1)) {
+            Network net = build(p, List.of(LayerSpec.of("dense", "units", "10"), LayerSpec.of("softmax")));
+            Kernels vector = new VectorKernels();
+            long one = MemoryEstimate.of(net, "adam", 50, 500, vector, 1, 0, 0).workspace();
+            long four = MemoryEstimate.of(net, "adam", 50, 500, vector, 4, 0, 0).workspace();
+            assertEquals(4 * vector.gemmBufferFloats(1) - 3 * vector.gemmBufferFloats(0), vector.gemmBufferFloats(4),
+                    "a share per thread plus the shared panels");
+            assertEquals(vector.gemmBufferFloats(1) * 4, one);
+            assertEquals(vector.gemmBufferFloats(4) * 4, four);
+            assertTrue(four - one > 3 * (3L << 20), "three more threads' buffers: " + (four - one) + " bytes");
+            assertEquals(0, MemoryEstimate.of(net, "adam", 50, 500, SCALAR, 4, 0, 0).workspace());
         }
     }
 
