@@ -35,4 +35,38 @@ class ComputeTest {
             }
         }
     }
+
+    /**
+     * Element-wise work below {@link Compute#ELEMENT_INLINE_BELOW} runs as one chunk on the
+     * calling thread; larger work splits into several chunks at multiples of
+     * {@link Compute#ELEMENT_GRAIN}, covering the range once.
+     */
+    @ParameterizedTest
+    @CsvSource({"32768,2", "65535,2", "65536,2", "401408,2", "401408,1", "100000,3"})
+    void elementwiseRunsSmallWorkOnTheCallerAndSplitsLargeWorkAtTheGrain(int n, int threads) {
+        try (Parallel p = new Parallel(threads)) {
+            Compute c = new Compute(new ScalarKernels(), p);
+            List<int[]> chunks = Collections.synchronizedList(new ArrayList<>());
+            Thread caller = Thread.currentThread();
+            List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
+            c.elementwise(n, (from, to) -> {
+                chunks.add(new int[] {from, to});
+                ranOn.add(Thread.currentThread());
+            });
+            chunks.sort((x, y) -> Integer.compare(x[0], y[0]));
+            int next = 0;
+            for (int[] ch : chunks) {
+                assertEquals(next, ch[0]);
+                assertEquals(0, ch[0] % Compute.ELEMENT_GRAIN, "chunk start");
+                next = ch[1];
+            }
+            assertEquals(n, next);
+            if (n < Compute.ELEMENT_INLINE_BELOW || threads == 1) {
+                assertEquals(1, chunks.size(), n + " elements in one chunk");
+                assertEquals(caller, ranOn.get(0), "on the calling thread");
+            } else {
+                assertTrue(chunks.size() >= 2 * threads, n + " elements in " + chunks.size() + " chunks");
+            }
+        }
+    }
 }
