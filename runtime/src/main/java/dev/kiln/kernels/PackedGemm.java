@@ -83,9 +83,12 @@ final class PackedGemm {
      */
     static final int PANEL_BASE = LineAlignment.FIRST_LINE_FLOAT;
 
+    /** Floats of one packed KC×NC panel of B, starting at {@link #PANEL_BASE}. */
+    private static final int PANEL_FLOATS = PANEL_BASE + KC * NC;
+
     /** A buffer for one packed KC×NC panel of B, starting at {@link #PANEL_BASE}. */
     private static float[] newPanel() {
-        return new float[PANEL_BASE + KC * NC];
+        return new float[PANEL_FLOATS];
     }
 
     /**
@@ -106,8 +109,7 @@ final class PackedGemm {
      * the two panels of one {@link Shared} product.
      */
     static long bufferFloats(int threads) {
-        long panel = PANEL_BASE + (long) KC * NC;
-        return threads * (Buffers.A_FLOATS + panel + Buffers.TILE_FLOATS + MR) + 2 * panel;
+        return threads * ((long) Buffers.A_FLOATS + PANEL_FLOATS + Buffers.TILE_FLOATS + MR) + 2L * PANEL_FLOATS;
     }
 
     /** Per-thread packing buffers, sized by the block constants: about 3.5 MB per thread. */
