@@ -1,5 +1,6 @@
 package dev.kiln.bench;
 
+import dev.kiln.cli.TrainerJvmOptions;
 import dev.kiln.kernels.Window2d;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Conv2d;
@@ -46,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", TrainerJvmOptions.OBJECT_ALIGNMENT})
 public class ConvBenchmark {
 
     /** Batch size of the CNN workload ({@code bench/epoch-vs-pytorch.sh}). */

@@ -1,5 +1,6 @@
 package dev.kiln.bench;
 
+import dev.kiln.cli.TrainerJvmOptions;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Dense;
 import dev.kiln.nn.Initializer;
@@ -36,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", TrainerJvmOptions.OBJECT_ALIGNMENT})
 public class DenseLayerBenchmark {
 
     /** The MLP's first layer, the only one without an input gradient. */

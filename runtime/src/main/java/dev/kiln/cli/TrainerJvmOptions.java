@@ -26,11 +26,17 @@ import java.util.List;
  */
 public final class TrainerJvmOptions {
 
+    /**
+     * Objects on 64-byte cache lines; a compile-time constant, so that the JMH benchmarks' forks
+     * ({@code @Fork(jvmArgsAppend = ...)}) name the same option.
+     */
+    public static final String OBJECT_ALIGNMENT = "-XX:ObjectAlignmentInBytes=64";
+
     /** The options, in command-line order. */
     public static final List<String> OPTIONS = List.of(
             "-XX:CompileCommand=quiet",
             "-XX:CompileCommand=CompileThresholdScaling," + Kernels.class.getPackageName() + ".*::*,0.05",
-            "-XX:ObjectAlignmentInBytes=64");
+            OBJECT_ALIGNMENT);
 
     private TrainerJvmOptions() {
     }
