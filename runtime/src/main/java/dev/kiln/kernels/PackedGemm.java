@@ -558,25 +558,25 @@ final class PackedGemm {
             this.bcs = bcs;
         }
 
+        /**
+         * Packs op(B)'s rows {@code [pc, pc+kc)} × columns {@code [jc, jc+nc)} strip by strip.
+         * Each way of packing a strip is a method of its own with one loop nest: C2 compiles a
+         * hot loop on its own (on-stack replacement) and compiled this method anew for each of
+         * its loops when they were all in it, 4 to 6 compiles of 30–45 ms each in the first epoch
+         * of the MLP, the most C2 time of any method.
+         */
         @Override
         void pack(int pc, int kc, int jc, int nc, float[] pb, int pbOff) {
             for (int s = 0; s < nc; s += NR) {
                 int cols = Math.min(NR, nc - s);
                 int base = pbOff + s * kc;
                 if (bcs == 1) {
-                    // rows of B are contiguous: whole vectors per p
+                    // rows of B are contiguous
                     int src = bOff + pc * brs + jc + s;
                     if (cols == NR) {
-                        for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
-                            for (int v = 0; v < NR; v += L) {
-                                FloatVector.fromArray(F, b, src + v).intoArray(pb, d + v);
-                            }
-                        }
+                        copyRows(b, src, brs, kc, pb, base);
                     } else {
-                        for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
-                            System.arraycopy(b, src, pb, d, cols);
-                            VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
-                        }
+                        copyPartialRows(b, src, brs, kc, cols, pb, base);
                     }
                 } else if (cols == NR) {
                     // transposed B, a whole strip: each row of the strip gathers its NR values
@@ -585,33 +585,65 @@ final class PackedGemm {
                     int src = bOff + (jc + s) * bcs + pc;
                     int p = 0;
                     if (bcs % SCATTER_STRIDE == 0) {
-                        // columns a multiple of 2 KB apart: one vector down each, scattered
-                        int[] down = rows.of(NR);
-                        for (; p + L <= kc; p += L) {
-                            for (int j = 0; j < NR; j++) {
-                                FloatVector.fromArray(F, b, src + j * bcs + p).intoArray(pb, base + p * NR + j, down, 0);
-                            }
-                        }
+                        p = scatterColumns(b, src, bcs, kc, rows.of(NR), pb, base);
                     }
-                    int[] map = columns.of(bcs);
-                    for (int d = base + p * NR; p < kc; p++, d += NR) {
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(F, b, src + p, map, v).intoArray(pb, d + v);
-                        }
-                    }
+                    gatherRows(b, src, columns.of(bcs), p, kc, pb, base);
                 } else {
-                    // transposed B: read each column of op(B) contiguously, write with stride NR
-                    for (int j = 0; j < cols; j++) {
-                        int src = bOff + (jc + s + j) * bcs + pc;
-                        for (int p = 0, d = base + j; p < kc; p++, d += NR) {
-                            pb[d] = b[src + p];
-                        }
-                    }
-                    for (int j = cols; j < NR; j++) {
-                        for (int p = 0, d = base + j; p < kc; p++, d += NR) {
-                            pb[d] = 0f;
-                        }
-                    }
+                    copyPartialColumns(b, bOff + (jc + s) * bcs + pc, bcs, kc, cols, pb, base);
+                }
+            }
+        }
+
+        /** A whole strip of a row-major B: NR contiguous floats per row, whole vectors. */
+        private static void copyRows(float[] b, int src, int brs, int kc, float[] pb, int base) {
+            for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector.fromArray(F, b, src + v).intoArray(pb, d + v);
+                }
+            }
+        }
+
+        /** The last, narrower strip of a row-major B, zero-padded to NR columns. */
+        private static void copyPartialRows(float[] b, int src, int brs, int kc, int cols, float[] pb, int base) {
+            for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
+                System.arraycopy(b, src, pb, d, cols);
+                VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
+            }
+        }
+
+        /**
+         * Columns a multiple of 2 KB apart: one vector down each column of op(B), scattered to
+         * its row of the strip; returns the first row of the strip not packed (a partial vector).
+         */
+        private static int scatterColumns(float[] b, int src, int bcs, int kc, int[] down, float[] pb, int base) {
+            int p = 0;
+            for (; p + L <= kc; p += L) {
+                for (int j = 0; j < NR; j++) {
+                    FloatVector.fromArray(F, b, src + j * bcs + p).intoArray(pb, base + p * NR + j, down, 0);
+                }
+            }
+            return p;
+        }
+
+        /** Rows {@code [p, kc)} of a whole transposed strip, each gathered a vector at a time. */
+        private static void gatherRows(float[] b, int src, int[] map, int p, int kc, float[] pb, int base) {
+            for (int d = base + p * NR; p < kc; p++, d += NR) {
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector.fromArray(F, b, src + p, map, v).intoArray(pb, d + v);
+                }
+            }
+        }
+
+        /** The last, narrower strip of a transposed B: each column read contiguously, written with stride NR. */
+        private static void copyPartialColumns(float[] b, int src, int bcs, int kc, int cols, float[] pb, int base) {
+            for (int j = 0; j < cols; j++, src += bcs) {
+                for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                    pb[d] = b[src + p];
+                }
+            }
+            for (int j = cols; j < NR; j++) {
+                for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                    pb[d] = 0f;
                 }
             }
         }
