@@ -513,19 +513,26 @@ final class PackedGemm {
             // transposed A: row i of op(A) is column ic+i of A, L values per gather
             int[] map = buf.aColumns.of(acs);
             for (int i = 0; i < mc; i++) {
-                int src = aOff + (ic + i) * ars + pc * acs;
-                int d = i * KC;
-                int p = 0;
-                for (; p + L <= kc; p += L) {
-                    FloatVector.fromArray(F, a, src + p * acs, map, 0).intoArray(pa, d + p);
-                }
-                for (; p < kc; p++) {
-                    pa[d + p] = a[src + p * acs];
-                }
+                gatherColumn(a, aOff + (ic + i) * ars + pc * acs, acs, map, kc, pa, i * KC);
             }
         }
         for (int i = mc; i < (mc + MR - 1) / MR * MR; i++) {
             java.util.Arrays.fill(pa, i * KC, i * KC + kc, 0f);
+        }
+    }
+
+    /**
+     * {@code kc} values of a column of A, {@code acs} apart from {@code a[src]}, into
+     * {@code pa[d..]}: one row of a transposed op(A). A method of its own so that C2 compiles
+     * these loops alone (see {@link Strided#pack}).
+     */
+    private static void gatherColumn(float[] a, int src, int acs, int[] map, int kc, float[] pa, int d) {
+        int p = 0;
+        for (; p + L <= kc; p += L) {
+            FloatVector.fromArray(F, a, src + p * acs, map, 0).intoArray(pa, d + p);
+        }
+        for (; p < kc; p++) {
+            pa[d + p] = a[src + p * acs];
         }
     }
 

@@ -272,36 +272,52 @@ public final class VectorKernels implements Kernels {
     private static void gemmDot(int rowFrom, int rowTo, int n, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
                                 int ldc, boolean acc) {
-        int kv = k - k % L;
         for (int i = rowFrom; i < rowTo; i++) {
             int ao = aOff + i * lda;
+            int co = cOff + i * ldc;
             int j = 0;
             for (; j + 4 <= n; j += 4) {
-                int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
-                FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
-                for (int p = 0; p < kv; p += L) {
-                    FloatVector x = FloatVector.fromArray(F, a, ao + p);
-                    s0 = x.fma(FloatVector.fromArray(F, b, b0 + p), s0);
-                    s1 = x.fma(FloatVector.fromArray(F, b, b1 + p), s1);
-                    s2 = x.fma(FloatVector.fromArray(F, b, b2 + p), s2);
-                    s3 = x.fma(FloatVector.fromArray(F, b, b3 + p), s3);
-                }
-                int co = cOff + i * ldc + j;
-                dotStore(s0, a, ao, b, b0, kv, k, c, co, acc);
-                dotStore(s1, a, ao, b, b1, kv, k, c, co + 1, acc);
-                dotStore(s2, a, ao, b, b2, kv, k, c, co + 2, acc);
-                dotStore(s3, a, ao, b, b3, kv, k, c, co + 3, acc);
+                dot4(a, ao, b, bOff + j * ldb, ldb, k, c, co + j, acc);
             }
             for (; j < n; j++) {
-                int bo = bOff + j * ldb;
-                FloatVector s = FloatVector.zero(F);
-                for (int p = 0; p < kv; p += L) {
-                    s = FloatVector.fromArray(F, a, ao + p).fma(FloatVector.fromArray(F, b, bo + p), s);
-                }
-                dotStore(s, a, ao, b, bo, kv, k, c, cOff + i * ldc + j, acc);
+                dot1(a, ao, b, bOff + j * ldb, k, c, co + j, acc);
             }
         }
+    }
+
+    // The dot products' loops are methods of their own (here and in the other multi-loop kernels
+    // below): C2 compiles a hot loop nest by on-stack replacement, once per loop that gets hot,
+    // and each of those compiles takes in the whole method. Small methods compile small, and
+    // mostly by invocation count. gemmDot with its loops inline: 3 compiles, 189 ms of C2 time in
+    // the first CNN epoch.
+
+    /** Four C elements {@code c[co..co+3]}: row {@code a[ao..]} against four rows of B {@code ldb} apart, sharing the A loads. */
+    private static void dot4(float[] a, int ao, float[] b, int b0, int ldb, int k, float[] c, int co, boolean acc) {
+        int kv = k - k % L;
+        int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+        FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + p);
+            s0 = x.fma(FloatVector.fromArray(F, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(F, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(F, b, b2 + p), s2);
+            s3 = x.fma(FloatVector.fromArray(F, b, b3 + p), s3);
+        }
+        dotStore(s0, a, ao, b, b0, kv, k, c, co, acc);
+        dotStore(s1, a, ao, b, b1, kv, k, c, co + 1, acc);
+        dotStore(s2, a, ao, b, b2, kv, k, c, co + 2, acc);
+        dotStore(s3, a, ao, b, b3, kv, k, c, co + 3, acc);
+    }
+
+    /** One C element {@code c[co]}: row {@code a[ao..]} against row {@code b[bo..]}. */
+    private static void dot1(float[] a, int ao, float[] b, int bo, int k, float[] c, int co, boolean acc) {
+        int kv = k - k % L;
+        FloatVector s = FloatVector.zero(F);
+        for (int p = 0; p < kv; p += L) {
+            s = FloatVector.fromArray(F, a, ao + p).fma(FloatVector.fromArray(F, b, bo + p), s);
+        }
+        dotStore(s, a, ao, b, bo, kv, k, c, co, acc);
     }
 
     /**
@@ -991,56 +1007,67 @@ public final class VectorKernels implements Kernels {
      * order and strict {@code >} as the scalar reference: bit-identical maxima and indices.
      */
     private static void maxPoolPairs(float[] x, int xOff, Window2d g, float[] y, int yOff, int[] arg, int argOff) {
-        int oh = g.outH(), ow = g.outW(), h = g.inH(), w = g.inW(), kh = g.kh(), sh = g.sh();
-        IntVector twice = IOTA.mul(2);
+        int oh = g.outH(), ow = g.outW(), sh = g.sh(), kh = g.kh();
         int end = g.channels() * oh * ow;
         int o = 0;
         for (int c = 0; c < g.channels(); c++) {
             for (int yo = 0; yo < oh; yo++, o += ow) {
-                int top = (c * h + yo * sh) * w;
-                int xo = 0;
-                for (; xo < ow; xo += L) {
-                    int first = top + 2 * xo;
-                    if (o + xo + L > end || xOff + first + (kh - 1) * w + 2 * L > x.length) {
-                        // a whole vector would be stored past this sample's outputs, or loaded past
-                        // the input array: the scalar code finishes the row
-                        break;
-                    }
-                    IntVector at0 = twice.add(first);
-                    // window row 0 outside the loop: a vector variable that starts as null is
-                    // boxed by C2 (9 MB of garbage per batch)
-                    int r = xOff + first;
-                    FloatVector lo = FloatVector.fromArray(F, x, r);
-                    FloatVector hi = FloatVector.fromArray(F, x, r + L);
-                    FloatVector best = evenLanes(lo, hi);
-                    FloatVector odd = oddLanes(lo, hi);
-                    VectorMask<Float> gt = odd.compare(VectorOperators.GT, best);
-                    best = best.blend(odd, gt);
-                    IntVector at = at0.blend(at0.add(1), gt.cast(I));
-                    for (int ki = 1; ki < kh; ki++) {
-                        r += w;
-                        lo = FloatVector.fromArray(F, x, r);
-                        hi = FloatVector.fromArray(F, x, r + L);
-                        FloatVector even = evenLanes(lo, hi);
-                        gt = even.compare(VectorOperators.GT, best);
-                        best = best.blend(even, gt);
-                        at = at.blend(at0.add(ki * w), gt.cast(I));
-                        odd = oddLanes(lo, hi);
-                        gt = odd.compare(VectorOperators.GT, best);
-                        best = best.blend(odd, gt);
-                        at = at.blend(at0.add(ki * w + 1), gt.cast(I));
-                    }
-                    // lanes past the row land on outputs of later rows, which are computed (and
-                    // stored) after this row: masked stores were slower than this on JDK 17
-                    best.intoArray(y, yOff + o + xo);
-                    at.intoArray(arg, argOff + o + xo);
-                }
-                xo = Math.min(xo, ow);
+                int xo = maxPoolPairsRow(x, xOff, g, c, yo, end, o, y, yOff, arg, argOff);
                 for (; xo < ow; xo++) {
                     maxPoolOne(x, xOff, g, c, yo * sh, yo * sh + kh, xo, y, yOff + o + xo, arg, argOff + o + xo);
                 }
             }
         }
+    }
+
+    /**
+     * Output row {@code yo} of channel {@code c} (outputs from {@code o}) a vector of outputs at a
+     * time, for {@link #maxPoolPairs}; returns the first output column left to the scalar code.
+     * A method of its own so that C2 compiles this loop nest alone (see {@link #dot4}).
+     */
+    private static int maxPoolPairsRow(float[] x, int xOff, Window2d g, int c, int yo, int end, int o,
+                                       float[] y, int yOff, int[] arg, int argOff) {
+        int ow = g.outW(), h = g.inH(), w = g.inW(), kh = g.kh(), sh = g.sh();
+        IntVector twice = IOTA.mul(2);
+        int top = (c * h + yo * sh) * w;
+        int xo = 0;
+        for (; xo < ow; xo += L) {
+            int first = top + 2 * xo;
+            if (o + xo + L > end || xOff + first + (kh - 1) * w + 2 * L > x.length) {
+                // a whole vector would be stored past this sample's outputs, or loaded past
+                // the input array: the scalar code finishes the row
+                break;
+            }
+            IntVector at0 = twice.add(first);
+            // window row 0 outside the loop: a vector variable that starts as null is
+            // boxed by C2 (9 MB of garbage per batch)
+            int r = xOff + first;
+            FloatVector lo = FloatVector.fromArray(F, x, r);
+            FloatVector hi = FloatVector.fromArray(F, x, r + L);
+            FloatVector best = evenLanes(lo, hi);
+            FloatVector odd = oddLanes(lo, hi);
+            VectorMask<Float> gt = odd.compare(VectorOperators.GT, best);
+            best = best.blend(odd, gt);
+            IntVector at = at0.blend(at0.add(1), gt.cast(I));
+            for (int ki = 1; ki < kh; ki++) {
+                r += w;
+                lo = FloatVector.fromArray(F, x, r);
+                hi = FloatVector.fromArray(F, x, r + L);
+                FloatVector even = evenLanes(lo, hi);
+                gt = even.compare(VectorOperators.GT, best);
+                best = best.blend(even, gt);
+                at = at.blend(at0.add(ki * w), gt.cast(I));
+                odd = oddLanes(lo, hi);
+                gt = odd.compare(VectorOperators.GT, best);
+                best = best.blend(odd, gt);
+                at = at.blend(at0.add(ki * w + 1), gt.cast(I));
+            }
+            // lanes past the row land on outputs of later rows, which are computed (and
+            // stored) after this row: masked stores were slower than this on JDK 17
+            best.intoArray(y, yOff + o + xo);
+            at.intoArray(arg, argOff + o + xo);
+        }
+        return Math.min(xo, ow);
     }
 
     /** The even lanes of {@code lo} then of {@code hi}: single-vector shuffles and a blend (JDK 17's two-vector rearrange is slower). */
