@@ -7,8 +7,6 @@ package dev.kiln.nn;
  */
 public final class SoftmaxCrossEntropy {
 
-    private float[] probs = new float[0];
-
     /**
      * @param logits  {@code [batch][classes]}
      * @param labels  class index per sample
@@ -16,30 +14,34 @@ public final class SoftmaxCrossEntropy {
      * @return the mean loss over the batch
      */
     public double lossAndGradient(float[] logits, int[] labels, int batch, int classes, float[] grad) {
-        if (probs.length < classes) {
-            probs = new float[classes];
-        }
         double total = 0;
         float invBatch = 1f / batch;
         for (int r = 0; r < batch; r++) {
-            int o = r * classes;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < classes; j++) {
-                max = Math.max(max, logits[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < classes; j++) {
-                sum += Math.exp(logits[o + j] - max);
-            }
-            double logSum = Math.log(sum);
-            int y = labels[r];
-            total += logSum - (logits[o + y] - max);
-            for (int j = 0; j < classes; j++) {
-                float p = (float) Math.exp(logits[o + j] - max - logSum);
-                grad[o + j] = (p - (j == y ? 1f : 0f)) * invBatch;
-            }
+            total += row(logits, r * classes, classes, labels[r], invBatch, grad);
         }
         return total / batch;
+    }
+
+    /**
+     * One row's loss, and its gradient into {@code grad[o..o+classes)}. A method of its own so
+     * that C2 compiles its three loops together, by call count: inline in the batch loop, each of
+     * them got hot on its own and had the whole method compiled again by on-stack replacement.
+     */
+    private static double row(float[] logits, int o, int classes, int y, float invBatch, float[] grad) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < classes; j++) {
+            max = Math.max(max, logits[o + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < classes; j++) {
+            sum += Math.exp(logits[o + j] - max);
+        }
+        double logSum = Math.log(sum);
+        for (int j = 0; j < classes; j++) {
+            float p = (float) Math.exp(logits[o + j] - max - logSum);
+            grad[o + j] = (p - (j == y ? 1f : 0f)) * invBatch;
+        }
+        return logSum - (logits[o + y] - max);
     }
 
     /** Mean cross-entropy of already-normalized probabilities, clamped away from {@code log(0)}. */
