@@ -285,11 +285,11 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    // The dot products' loops are methods of their own (here and in the other multi-loop kernels
-    // below): C2 compiles a hot loop nest by on-stack replacement, once per loop that gets hot,
-    // and each of those compiles takes in the whole method. Small methods compile small, and
-    // mostly by invocation count. gemmDot with its loops inline: 3 compiles, 189 ms of C2 time in
-    // the first CNN epoch.
+    // The dot products' loops are methods of their own (as is the max pool's row, below): C2
+    // compiles a hot loop nest by on-stack replacement, once per loop that gets hot, and each of
+    // those compiles takes in the whole method. Small methods compile small, and mostly by
+    // invocation count. gemmDot with its loops inline: 3 compiles, 189 ms of C2 time in the first
+    // CNN epoch.
 
     /** Four C elements {@code c[co..co+3]}: row {@code a[ao..]} against four rows of B {@code ldb} apart, sharing the A loads. */
     private static void dot4(float[] a, int ao, float[] b, int b0, int ldb, int k, float[] c, int co, boolean acc) {
