@@ -649,9 +649,7 @@ final class PackedGemm {
                 }
             }
             for (int j = cols; j < NR; j++) {
-                for (int p = 0, d = base + j; p < kc; p++, d += NR) {
-                    pb[d] = 0f;
-                }
+                zero(pb, base + j, kc, NR);
             }
         }
     }
@@ -836,11 +834,12 @@ final class PackedGemm {
                 d += n * step;
             }
         }
+    }
 
-        private static void zero(float[] pb, int d, int n, int step) {
-            for (int i = 0; i < n; i++, d += step) {
-                pb[d] = 0f;
-            }
+    /** {@code n} zeros into {@code pb[d], pb[d+step], ...}: padding in packed strips. */
+    private static void zero(float[] pb, int d, int n, int step) {
+        for (int i = 0; i < n; i++, d += step) {
+            pb[d] = 0f;
         }
     }
 

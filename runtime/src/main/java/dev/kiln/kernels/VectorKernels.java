@@ -30,6 +30,8 @@ public final class VectorKernels implements Kernels {
     /** Ints with as many lanes as {@link #F}: the dropout hash and argmax indices that follow float masks. */
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+    /** {@code 2·lane}: the first input column of each lane's 2-wide pooling window. */
+    private static final IntVector TWICE_IOTA = IOTA.mul(2);
     /** The reference kernels, for channel tails narrower than a vector. */
     private static final ScalarKernels SCALAR = new ScalarKernels();
 
@@ -1028,7 +1030,6 @@ public final class VectorKernels implements Kernels {
     private static int maxPoolPairsRow(float[] x, int xOff, Window2d g, int c, int yo, int end, int o,
                                        float[] y, int yOff, int[] arg, int argOff) {
         int ow = g.outW(), h = g.inH(), w = g.inW(), kh = g.kh(), sh = g.sh();
-        IntVector twice = IOTA.mul(2);
         int top = (c * h + yo * sh) * w;
         int xo = 0;
         for (; xo < ow; xo += L) {
@@ -1038,7 +1039,7 @@ public final class VectorKernels implements Kernels {
                 // the input array: the scalar code finishes the row
                 break;
             }
-            IntVector at0 = twice.add(first);
+            IntVector at0 = TWICE_IOTA.add(first);
             // window row 0 outside the loop: a vector variable that starts as null is
             // boxed by C2 (9 MB of garbage per batch)
             int r = xOff + first;
