@@ -202,7 +202,7 @@ if has sgemm; then
   JAR="$ROOT/bench/target/benchmarks.jar"
   if [[ -f $JAR ]]; then
     # the trainer's HotSpot options (objects on cache lines, where the GEMM packs B), as for the epochs
-    mapfile -t GEMM_OPTS < <("$JAVA" -cp "$JAR" dev.kiln.cli.TrainerJvmOptions)
+    mapfile -t GEMM_OPTS < <("$JAVA" -cp "$JAR" dev.kiln.cli.TrainerJvmOptions "$TMP")
     echo "Kiln's JVM options (dev.kiln.cli.TrainerJvmOptions): ${GEMM_OPTS[*]}"
     out=$(py_blas "$KILN_OPENBLAS_CORETYPE" 1 -c "$SGEMM_DUEL" "$JAVA" "$JAR" 40 0.25 "${GEMM_OPTS[@]}")
     echo "Kiln against numpy with OpenBLAS $KILN_OPENBLAS_CORETYPE, alternating: ${out%%$'\n'KILN_GFLOPS=*}"
@@ -289,7 +289,7 @@ if [[ ${#EPOCH_WORKLOADS[@]} -gt 0 ]]; then
       -Dmdep.outputFile="$TMP/cp.txt" > /dev/null)
   CP="$JAR_RT:$(cat "$TMP/cp.txt")"
   # the HotSpot options dl:train's forked trainer runs with, so these figures are the trainer's
-  mapfile -t TRAINER_OPTS < <("$JAVA" -cp "$CP" dev.kiln.cli.TrainerJvmOptions)
+  mapfile -t TRAINER_OPTS < <("$JAVA" -cp "$CP" dev.kiln.cli.TrainerJvmOptions "$TMP")
   echo "Kiln trainer JVM options (dev.kiln.cli.TrainerJvmOptions): ${TRAINER_OPTS[*]}"
 fi
 

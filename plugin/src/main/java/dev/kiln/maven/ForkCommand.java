@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 /**
  * The command line of the forked trainer:
  * {@code <jvm> --add-modules jdk.incubator.vector <TrainerJvmOptions> -Xmx<maxHeap> [jvmArgs] -cp <runtime class path>
- * dev.kiln.cli.TrainMain <spec> <outputDir> <datasetCache> [--resume]}.
+ * dev.kiln.cli.TrainMain <spec> <outputDir> <datasetCache> [--resume]}. The options name the JIT
+ * compiler directives in {@code outputDir}, which {@code TrainerJvmOptions.writeDirectives} writes
+ * before the fork.
  *
  * <p>The child gets its own JVM so it can load the Vector API module (Maven's JVM usually lacks
  * it), get a heap sized for training, and never leak threads or memory into the build.
@@ -74,7 +76,7 @@ final class ForkCommand {
         cmd.add(jvm.toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
-        cmd.addAll(TrainerJvmOptions.OPTIONS);
+        cmd.addAll(TrainerJvmOptions.options(outputDir));
         cmd.add("-Xmx" + maxHeap.trim());
         if (jvmArgs != null) {
             for (String a : jvmArgs) {

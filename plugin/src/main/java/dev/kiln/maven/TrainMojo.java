@@ -1,6 +1,7 @@
 package dev.kiln.maven;
 
 import dev.kiln.KilnVersion;
+import dev.kiln.cli.TrainerJvmOptions;
 import dev.kiln.report.JUnitGates;
 import dev.kiln.report.JsonReport;
 import dev.kiln.data.DatasetCatalog;
@@ -399,10 +400,12 @@ public class TrainMojo extends AbstractMojo {
         Path report = out.resolve(spec.modelName() + ".json");
         try {
             writeAtomically(specFile, spec.toText());
+            TrainerJvmOptions.writeDirectives(out);
             // a report left by an earlier run must not pass for this run's result
             Files.deleteIfExists(report);
-        } catch (IOException e) {
-            throw new MojoExecutionException("Cannot write " + specFile + ": " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new MojoExecutionException("Cannot write " + specFile + " and the trainer's JIT directives: "
+                    + e.getMessage(), e);
         }
         if (!extraClasspath.isEmpty()) {
             classpath = new ArrayList<>(classpath);

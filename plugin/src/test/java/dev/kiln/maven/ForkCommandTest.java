@@ -31,7 +31,8 @@ class ForkCommandTest {
                 dir.resolve("m.spec"), dir.resolve("out"), dir.resolve("cache"));
         assertEquals(List.of("/opt/jdk/bin/java", "--add-modules", "jdk.incubator.vector",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,dev.kiln.kernels.*::*,0.05",
-                "-XX:ObjectAlignmentInBytes=64",
+                "-XX:ObjectAlignmentInBytes=64", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompilerDirectivesFile=" + dir.resolve("out").resolve("kiln-jit-directives.json").toAbsolutePath(),
                 "-Xmx2g",
                 "-Dkiln.kernels=scalar", "-Xmx4g",
                 "-cp", dir.resolve("kiln-runtime.jar") + File.pathSeparator + dir.resolve("protobuf-java.jar"),
@@ -53,7 +54,7 @@ class ForkCommandTest {
     @Test
     void noJvmArgsIsFine() {
         List<String> cmd = ForkCommand.build(Path.of("java"), "512m", null, List.of(dir), dir.resolve("s"), dir, dir);
-        int heap = 3 + TrainerJvmOptions.OPTIONS.size();
+        int heap = 3 + TrainerJvmOptions.options(dir).size();
         assertEquals("-Xmx512m", cmd.get(heap));
         assertEquals("-cp", cmd.get(heap + 1));
     }

@@ -15,7 +15,7 @@ import java.util.Locale;
  * between a one-epoch run and the steady state. Lines are printed after the epoch, so that
  * printing does not perturb it.
  *
- * <p>{@code java --add-modules jdk.incubator.vector $(java -cp runtime/target/classes dev.kiln.cli.TrainerJvmOptions)
+ * <p>{@code java --add-modules jdk.incubator.vector $(java -cp runtime/target/classes dev.kiln.cli.TrainerJvmOptions target)
  * -cp runtime/target/classes:runtime/target/test-classes:<protobuf jar> dev.kiln.bench.WarmupCurve
  * <spec.properties> <dataset-cache> [window=20] [--all-threads]}: {@code --all-threads} runs every
  * batch on the whole pool. Threads, batch size and image limit from the spec. Not a unit test.

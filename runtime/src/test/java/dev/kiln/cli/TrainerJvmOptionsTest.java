@@ -1,15 +1,20 @@
 package dev.kiln.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,5 +46,46 @@ class TrainerJvmOptionsTest {
     void quietKeepsTheEchoOutOfTheTrainersOutput() {
         assertEquals("-XX:CompileCommand=quiet", TrainerJvmOptions.OPTIONS.get(0),
                 "quiet must come first: HotSpot echoes every CompileCommand parsed before it");
+    }
+
+    /**
+     * The compiler directives, applied by a real JVM: with every method compiled by C2 at its first
+     * call ({@code -Xcomp}, no tiers), C2 refuses the Vector API's fallbacks and compiles the public
+     * operations the kernels inline. A directive that matched nothing, or matched too much, fails.
+     */
+    @Test
+    void c2LeavesTheVectorFallbacksAloneButNotTheOperations(@TempDir Path dir) throws IOException, InterruptedException {
+        Path file = TrainerJvmOptions.writeDirectives(dir);
+        assertEquals(TrainerJvmOptions.JIT_DIRECTIVES, Files.readString(file));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        for (String option : TrainerJvmOptions.options(dir)) {
+            if (!option.equals("-XX:CompileCommand=quiet")) {
+                cmd.add(option);
+            }
+        }
+        cmd.addAll(List.of("-Xcomp", "-XX:-TieredCompilation", "-XX:+PrintCompilation",
+                "-cp", System.getProperty("java.class.path"), RunVectorKernels.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("vector ")), "the vector kernels ran");
+
+        List<String> excluded = lines.stream().filter(l -> l.startsWith("### Excluding compile:"))
+                .collect(Collectors.toList());
+        for (String fallback : List.of("VectorSupport::binaryOp", "VectorSupport::ternaryOp", "VectorSupport::load",
+                "FloatVector::bOpTemplate", "FloatVector$$Lambda")) {
+            assertTrue(excluded.stream().anyMatch(l -> l.contains(fallback)), fallback + " kept out of C2");
+        }
+        Pattern operation = Pattern.compile("jdk\\.incubator\\.vector\\.\\w+::(fma|fromArray|intoArray|lanewise"
+                + "|lanewiseTemplate|broadcast|add|mul|max|compare|blend|reduceLanes|reduceLanesTemplate)\\b");
+        for (String l : excluded) {
+            assertFalse(operation.matcher(l).find(), "an operation the kernels inline is kept out of C2: " + l);
+        }
+        assertTrue(lines.stream().anyMatch(l -> !l.startsWith("###") && l.contains("jdk.incubator.vector.FloatVector::fma")),
+                "C2 compiles FloatVector.fma");
     }
 }
