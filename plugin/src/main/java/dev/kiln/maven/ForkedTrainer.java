@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Runs the forked trainer: streams its standard output line by line as it arrives (so progress
@@ -27,6 +28,12 @@ final class ForkedTrainer {
 
     /** Printed by every JVM that loads an incubator module; noise in a failure message. */
     private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules";
+
+    /**
+     * HotSpot's echo, on standard output, of the compiler directives file the trainer starts with
+     * ({@code TrainerJvmOptions}); noise in the build log.
+     */
+    private static final Pattern DIRECTIVES_ECHO = Pattern.compile("\\d+ compiler directives added");
 
     /** End-of-output marker; compared by identity, so no line the child prints can equal it. */
     @SuppressWarnings("StringOperationCanBeSimplified")
@@ -103,6 +110,9 @@ final class ForkedTrainer {
             outPump.start();
             Deque<String> outTail = new ArrayDeque<>();
             for (String line = out.take(); line != END; line = out.take()) {
+                if (DIRECTIVES_ECHO.matcher(line).matches()) {
+                    continue;
+                }
                 if (outTail.size() == STDOUT_LINES) {
                     outTail.removeFirst();
                 }

@@ -1,5 +1,6 @@
 package dev.kiln.maven;
 
+import dev.kiln.cli.TrainerJvmOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,19 @@ class ForkedTrainerTest {
         assertEquals(List.of("Epoch 1/2: first", "Epoch 2/2: second é"), out);
         assertEquals(List.of(), o.stderr(), "the incubator warning is filtered");
         assertTrue(end - firstLineAt[0] > 400_000_000L, "first line must be logged before the child ends, not after");
+    }
+
+    /** The trainer's JVM options, compiler directives and all, add nothing to the build log. */
+    @Test
+    void theJvmsEchoOfTheCompilerDirectivesIsFiltered() throws Exception {
+        TrainerJvmOptions.writeDirectives(dir);
+        List<String> cmd = fake("0");
+        cmd.addAll(3, TrainerJvmOptions.options(dir));
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        ForkedTrainer.Outcome o = ForkedTrainer.run(cmd, dir, out::add, line -> { });
+        assertEquals(0, o.exitCode());
+        assertEquals(List.of("Epoch 1/2: first", "Epoch 2/2: second é"), out);
+        assertEquals(out, o.stdout());
     }
 
     @Test
