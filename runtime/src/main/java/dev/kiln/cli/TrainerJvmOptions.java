@@ -30,7 +30,7 @@ import java.util.List;
  * <p>The Vector API's fallbacks are kept out of C2 ({@link #JIT_DIRECTIVES}, a file of HotSpot
  * compiler directives that {@link #options(Path)} names): until C2 has compiled a kernel, every
  * vector operation in it runs the API's Java fallback, boxed, and those fallbacks got hot enough
- * for C2 to compile about 140 of them in the MLP's first epoch, 0.40 s of C2 time spent while the
+ * for C2 to compile about 150 of them in the MLP's first epoch, 0.50 s of C2 time spent while the
  * kernels waited in its queue. Excluded from C2 they run C1 code, and C2 gets to the kernels
  * sooner (0.08 s of C2 time left on the API). Compiled kernels never call the fallbacks: C2
  * replaces the API's intrinsic calls, which the exclusion leaves alone (the steady-state step is
