@@ -13,8 +13,9 @@ and zero biases like Kiln's default, the full MNIST training set read from the r
 after it is not, like Kiln's `seconds`.
 
 Prints which BLAS and threading PyTorch uses, and last a line `PYTORCH_EPOCH_SECONDS=<s>`.
-Run with Debian's python3-torch, e.g.
-  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_epoch.py --threads 2
+Run with Debian's python3-torch on the OpenMP build of OpenBLAS (libopenblas0-openmp: one
+OpenMP thread pool for PyTorch and BLAS, PyTorch's fastest setup at 2 threads here), e.g.
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 /usr/bin/python3 bench/pytorch_epoch.py --threads 2
   ... bench/pytorch_epoch.py --model cnn --mean 0.1307 --std 0.3081 --threads 2
 """
 import argparse
