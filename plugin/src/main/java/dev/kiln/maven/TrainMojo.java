@@ -2,6 +2,7 @@ package dev.kiln.maven;
 
 import dev.kiln.KilnVersion;
 import dev.kiln.cli.TrainerJvmOptions;
+import dev.kiln.report.AtomicFiles;
 import dev.kiln.report.JUnitGates;
 import dev.kiln.report.JsonReport;
 import dev.kiln.data.DatasetCatalog;
@@ -33,11 +34,8 @@ import org.apache.maven.project.MavenProjectHelper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -399,12 +397,12 @@ public class TrainMojo extends AbstractMojo {
         Path specFile = out.resolve(spec.modelName() + ".spec");
         Path report = out.resolve(spec.modelName() + ".json");
         try {
-            writeAtomically(specFile, spec.toText());
+            AtomicFiles.writeString(specFile, spec.toText(), "training spec");
             TrainerJvmOptions.writeDirectives(out);
             // a report left by an earlier run must not pass for this run's result
             Files.deleteIfExists(report);
         } catch (IOException | UncheckedIOException e) {
-            throw new MojoExecutionException("Cannot write " + specFile + " and the trainer's JIT directives: "
+            throw new MojoExecutionException("Cannot prepare the forked trainer's files in " + out + ": "
                     + e.getMessage(), e);
         }
         if (!extraClasspath.isEmpty()) {
@@ -442,18 +440,6 @@ public class TrainMojo extends AbstractMojo {
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Model '" + spec.modelName()
                     + "': the trainer exited normally but its report is unusable: " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        // not Files.createTempFile: its owner-only permissions would survive the rename
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid()
-                + "." + System.nanoTime() + ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }
