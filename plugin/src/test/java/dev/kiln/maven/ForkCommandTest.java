@@ -31,6 +31,8 @@ class ForkCommandTest {
                 dir.resolve("m.spec"), dir.resolve("out"), dir.resolve("cache"));
         assertEquals(List.of("/opt/jdk/bin/java", "--add-modules", "jdk.incubator.vector",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,dev.kiln.kernels.*::*,0.05",
+                "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm*::pack*",
+                "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block",
                 "-XX:ObjectAlignmentInBytes=64", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:CompilerDirectivesFile=" + dir.resolve("out").resolve("kiln-jit-directives.json").toAbsolutePath(),
                 "-Xmx2g",

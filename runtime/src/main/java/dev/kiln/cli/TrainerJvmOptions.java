@@ -38,6 +38,19 @@ import java.util.List;
  * (medians, faster in 10 of 10 pairs), 1 thread 1.940 s against 2.145 s (6 of 6); the CNN on
  * 12,800 images, 2 threads, 5.70 s against 5.88 s. Where C2 cannot intrinsify an operation
  * (another CPU), its fallback now runs C1 code.
+ *
+ * <p>The GEMM's packing and block methods are never inlined into their callers
+ * ({@link #PACKING_COMPILED_ALONE}, {@link #BLOCK_COMPILED_ALONE}), so C2 compiles each of them as
+ * a root of its own. A gather or scatter of the Vector API is nine calls deep inside the API, and
+ * C2 inlines at most 15 levels ({@code MaxInlineLevel}); where a compile starting far above the
+ * kernel (at {@code Parallel.forRange}, ten levels above the packing) took in the whole chain,
+ * the scatter's index arithmetic was left as a call to its boxed fallback. Which compile takes
+ * the chain depends on the order the JIT compiles things in, so a JVM ran the product at full
+ * speed or 1.35× slower for its whole life: the input gradient {@code dY·Wᵀ} 64×512×512 at 2
+ * threads ran ~6,000 products per second in 2 of 8 JMH forks and ~8,100 in the others, and in 0
+ * of 8 forks with these options (the same with {@code MaxInlineLevel} raised instead). Epochs
+ * are unchanged (MLP at 2 threads 1.417 against 1.413 s, medians of 8 alternating pairs; the
+ * CNN on 12,800 images within noise), and the bits too: inlining never changes what is computed.
  */
 public final class TrainerJvmOptions {
 
@@ -47,10 +60,26 @@ public final class TrainerJvmOptions {
      */
     public static final String OBJECT_ALIGNMENT = "-XX:ObjectAlignmentInBytes=64";
 
+    /** HotSpot echoes every CompileCommand parsed before this one (and none after it). */
+    public static final String QUIET = "-XX:CompileCommand=quiet";
+
+    /**
+     * Every packing method of the GEMM (of A, and of B from a matrix or a convolution's
+     * unfolding) is compiled as a root of its own, never inlined into its caller; a compile-time
+     * constant for the JMH forks, as {@link #OBJECT_ALIGNMENT}.
+     */
+    public static final String PACKING_COMPILED_ALONE =
+            "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm*::pack*";
+
+    /** The GEMM's block of rows (the micro-kernel's caller) is compiled as a root of its own. */
+    public static final String BLOCK_COMPILED_ALONE = "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block";
+
     /** The options that need no file, in command-line order. */
     public static final List<String> OPTIONS = List.of(
-            "-XX:CompileCommand=quiet",
+            QUIET,
             "-XX:CompileCommand=CompileThresholdScaling," + Kernels.class.getPackageName() + ".*::*,0.05",
+            PACKING_COMPILED_ALONE,
+            BLOCK_COMPILED_ALONE,
             OBJECT_ALIGNMENT);
 
     /**

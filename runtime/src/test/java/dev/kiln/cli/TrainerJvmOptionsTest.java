@@ -88,4 +88,35 @@ class TrainerJvmOptionsTest {
         assertTrue(lines.stream().anyMatch(l -> !l.startsWith("###") && l.contains("jdk.incubator.vector.FloatVector::fma")),
                 "C2 compiles FloatVector.fma");
     }
+    /**
+     * The GEMM's packing and block methods stay compile roots: a real JVM under the options runs a
+     * packed product hot and reports, for each call of them it compiles, that the CompileCommand
+     * disallowed inlining it, and never that it inlined one. A pattern that matched nothing fails.
+     */
+    @Test
+    void theGemmsPackingAndBlocksAreCompiledAlone(@TempDir Path dir) throws IOException, InterruptedException {
+        TrainerJvmOptions.writeDirectives(dir);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        cmd.addAll(TrainerJvmOptions.options(dir));
+        cmd.addAll(List.of("-XX:+PrintCompilation", "-XX:+PrintInlining",
+                "-cp", System.getProperty("java.class.path"), RunHotGemm.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("vector ")), "the vector kernels ran");
+
+        for (String method : List.of("PackedGemm::block ", "PackedGemm::packA ", "PackedGemm$Strided::pack ")) {
+            List<String> calls = lines.stream().filter(l -> l.contains("dev.kiln.kernels." + method) && l.contains(" @ "))
+                    .collect(Collectors.toList());
+            assertTrue(calls.stream().anyMatch(l -> l.endsWith("disallowed by CompileCommand")),
+                    method + "kept out of its callers' compiles:\n" + String.join("\n", calls));
+            for (String l : calls) {
+                assertFalse(l.contains("inline (hot)") || l.endsWith("   inline"), "inlined: " + l);
+            }
+        }
+    }
 }
