@@ -33,6 +33,7 @@ class ForkCommandTest {
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,dev.kiln.kernels.*::*,0.05",
                 "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm*::pack*",
                 "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block",
+                "-XX:CompileCommand=inline,dev.kiln.kernels.*::*Inline",
                 "-XX:ObjectAlignmentInBytes=64", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:CompilerDirectivesFile=" + dir.resolve("out").resolve("kiln-jit-directives.json").toAbsolutePath(),
                 "-Xmx2g",

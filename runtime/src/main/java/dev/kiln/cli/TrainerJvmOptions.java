@@ -51,6 +51,16 @@ import java.util.List;
  * of 8 forks with these options (the same with {@code MaxInlineLevel} raised instead). Epochs
  * are unchanged (MLP at 2 threads 1.417 against 1.413 s, medians of 8 alternating pairs; the
  * CNN on 12,800 images within noise), and the bits too: inlining never changes what is computed.
+ *
+ * <p>The kernels' helpers that take or return a vector (their names end in {@code Inline}) are
+ * always inlined ({@link #VECTOR_HELPERS_INLINED}). A vector that crosses a call C2 left as a
+ * call is boxed: a heap array and an object per vector. C2 inlines such a helper or not by its
+ * size, its call site's profile and whether it is already compiled, so some JVMs compiled one of
+ * them as a call for the rest of the run: the CNN on 12,800 images (2 threads) then allocated
+ * 0.4–14 MB per batch in steady state, in 4 of 8 JVMs, where the others allocated 12–20 bytes
+ * ({@code AllocationBench}; JFR placed it in the dot products' {@code dotStore}, the micro-kernels'
+ * {@code start} and dropout's mask). With the helpers forced inline, 10 of 10 JVMs allocated
+ * 12–16 bytes per batch.
  */
 public final class TrainerJvmOptions {
 
@@ -71,6 +81,12 @@ public final class TrainerJvmOptions {
     public static final String PACKING_COMPILED_ALONE =
             "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm*::pack*";
 
+    /**
+     * Every kernel method whose name ends in {@code Inline} (the helpers that take or return a
+     * vector) is always inlined; a compile-time constant for the JMH forks.
+     */
+    public static final String VECTOR_HELPERS_INLINED = "-XX:CompileCommand=inline,dev.kiln.kernels.*::*Inline";
+
     /** The GEMM's block of rows (the micro-kernel's caller) is compiled as a root of its own. */
     public static final String BLOCK_COMPILED_ALONE = "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block";
 
@@ -80,6 +96,7 @@ public final class TrainerJvmOptions {
             "-XX:CompileCommand=CompileThresholdScaling," + Kernels.class.getPackageName() + ".*::*,0.05",
             PACKING_COMPILED_ALONE,
             BLOCK_COMPILED_ALONE,
+            VECTOR_HELPERS_INLINED,
             OBJECT_ALIGNMENT);
 
     /**

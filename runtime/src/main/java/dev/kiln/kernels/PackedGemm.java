@@ -851,14 +851,14 @@ final class PackedGemm {
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
                                boolean load, float[] init, int io) {
-        FloatVector z0 = start(init, io, 0);
-        FloatVector z1 = start(init, io, 1);
-        FloatVector z2 = start(init, io, 2);
-        FloatVector z3 = start(init, io, 3);
-        FloatVector z4 = start(init, io, 4);
-        FloatVector z5 = start(init, io, 5);
-        FloatVector z6 = start(init, io, 6);
-        FloatVector z7 = start(init, io, 7);
+        FloatVector z0 = startInline(init, io, 0);
+        FloatVector z1 = startInline(init, io, 1);
+        FloatVector z2 = startInline(init, io, 2);
+        FloatVector z3 = startInline(init, io, 3);
+        FloatVector z4 = startInline(init, io, 4);
+        FloatVector z5 = startInline(init, io, 5);
+        FloatVector z6 = startInline(init, io, 6);
+        FloatVector z7 = startInline(init, io, 7);
         FloatVector c0_0 = load ? FloatVector.fromArray(F, c, co + 0 * L) : z0;
         FloatVector c0_1 = load ? FloatVector.fromArray(F, c, co + 1 * L) : z0;
         FloatVector c0_2 = load ? FloatVector.fromArray(F, c, co + 2 * L) : z0;
@@ -955,14 +955,14 @@ final class PackedGemm {
      */
     private static void narrowKernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
                                      boolean load, float[] init, int io) {
-        FloatVector c0 = load ? FloatVector.fromArray(F, c, co) : start(init, io, 0);
-        FloatVector c1 = load ? FloatVector.fromArray(F, c, co + ldc) : start(init, io, 1);
-        FloatVector c2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc) : start(init, io, 2);
-        FloatVector c3 = load ? FloatVector.fromArray(F, c, co + 3 * ldc) : start(init, io, 3);
-        FloatVector c4 = load ? FloatVector.fromArray(F, c, co + 4 * ldc) : start(init, io, 4);
-        FloatVector c5 = load ? FloatVector.fromArray(F, c, co + 5 * ldc) : start(init, io, 5);
-        FloatVector c6 = load ? FloatVector.fromArray(F, c, co + 6 * ldc) : start(init, io, 6);
-        FloatVector c7 = load ? FloatVector.fromArray(F, c, co + 7 * ldc) : start(init, io, 7);
+        FloatVector c0 = load ? FloatVector.fromArray(F, c, co) : startInline(init, io, 0);
+        FloatVector c1 = load ? FloatVector.fromArray(F, c, co + ldc) : startInline(init, io, 1);
+        FloatVector c2 = load ? FloatVector.fromArray(F, c, co + 2 * ldc) : startInline(init, io, 2);
+        FloatVector c3 = load ? FloatVector.fromArray(F, c, co + 3 * ldc) : startInline(init, io, 3);
+        FloatVector c4 = load ? FloatVector.fromArray(F, c, co + 4 * ldc) : startInline(init, io, 4);
+        FloatVector c5 = load ? FloatVector.fromArray(F, c, co + 5 * ldc) : startInline(init, io, 5);
+        FloatVector c6 = load ? FloatVector.fromArray(F, c, co + 6 * ldc) : startInline(init, io, 6);
+        FloatVector c7 = load ? FloatVector.fromArray(F, c, co + 7 * ldc) : startInline(init, io, 7);
         for (int p = 0; p < kc; p++) {
             int ai = ao + p;
             FloatVector b = FloatVector.fromArray(F, bp, bo + p * NR);
@@ -986,7 +986,7 @@ final class PackedGemm {
     }
 
     /** A row's starting accumulator: {@code init[io + r]} in every lane, or 0 without {@code init}. */
-    private static FloatVector start(float[] init, int io, int r) {
+    private static FloatVector startInline(float[] init, int io, int r) {
         return init == null ? FloatVector.zero(F) : FloatVector.broadcast(F, init[io + r]);
     }
 }

@@ -201,10 +201,10 @@ public final class VectorKernels implements Kernels {
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
                 int c0 = cOff + i * ldc + j;
-                FloatVector c00 = init(c, c0, acc), c01 = init(c, c0 + L, acc);
-                FloatVector c10 = init(c, c0 + ldc, acc), c11 = init(c, c0 + ldc + L, acc);
-                FloatVector c20 = init(c, c0 + 2 * ldc, acc), c21 = init(c, c0 + 2 * ldc + L, acc);
-                FloatVector c30 = init(c, c0 + 3 * ldc, acc), c31 = init(c, c0 + 3 * ldc + L, acc);
+                FloatVector c00 = initInline(c, c0, acc), c01 = initInline(c, c0 + L, acc);
+                FloatVector c10 = initInline(c, c0 + ldc, acc), c11 = initInline(c, c0 + ldc + L, acc);
+                FloatVector c20 = initInline(c, c0 + 2 * ldc, acc), c21 = initInline(c, c0 + 2 * ldc + L, acc);
+                FloatVector c30 = initInline(c, c0 + 3 * ldc, acc), c31 = initInline(c, c0 + 3 * ldc + L, acc);
                 for (int p = 0; p < k; p++) {
                     int bo = bOff + p * ldb + j;
                     FloatVector b0 = FloatVector.fromArray(F, b, bo);
@@ -246,7 +246,7 @@ public final class VectorKernels implements Kernels {
                                 float[] c, int co, boolean acc) {
         int j = j0;
         for (; j + L <= n; j += L) {
-            FloatVector s = init(c, co + j, acc);
+            FloatVector s = initInline(c, co + j, acc);
             for (int p = 0; p < k; p++) {
                 s = FloatVector.broadcast(F, a[ao + p * acs]).fma(FloatVector.fromArray(F, b, bOff + p * ldb + j), s);
             }
@@ -263,7 +263,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** The start of an element's chain: the old C value when accumulating, else 0. */
-    private static FloatVector init(float[] c, int off, boolean acc) {
+    private static FloatVector initInline(float[] c, int off, boolean acc) {
         return acc ? FloatVector.fromArray(F, c, off) : FloatVector.zero(F);
     }
 
@@ -306,10 +306,10 @@ public final class VectorKernels implements Kernels {
             s2 = x.fma(FloatVector.fromArray(F, b, b2 + p), s2);
             s3 = x.fma(FloatVector.fromArray(F, b, b3 + p), s3);
         }
-        dotStore(s0, a, ao, b, b0, kv, k, c, co, acc);
-        dotStore(s1, a, ao, b, b1, kv, k, c, co + 1, acc);
-        dotStore(s2, a, ao, b, b2, kv, k, c, co + 2, acc);
-        dotStore(s3, a, ao, b, b3, kv, k, c, co + 3, acc);
+        dotStoreInline(s0, a, ao, b, b0, kv, k, c, co, acc);
+        dotStoreInline(s1, a, ao, b, b1, kv, k, c, co + 1, acc);
+        dotStoreInline(s2, a, ao, b, b2, kv, k, c, co + 2, acc);
+        dotStoreInline(s3, a, ao, b, b3, kv, k, c, co + 3, acc);
     }
 
     /** One C element {@code c[co]}: row {@code a[ao..]} against row {@code b[bo..]}. */
@@ -319,7 +319,7 @@ public final class VectorKernels implements Kernels {
         for (int p = 0; p < kv; p += L) {
             s = FloatVector.fromArray(F, a, ao + p).fma(FloatVector.fromArray(F, b, bo + p), s);
         }
-        dotStore(s, a, ao, b, bo, kv, k, c, co, acc);
+        dotStoreInline(s, a, ao, b, bo, kv, k, c, co, acc);
     }
 
     /**
@@ -328,7 +328,7 @@ public final class VectorKernels implements Kernels {
      * interpreter sums in order, so a result depended on which tier ran it — and so on the thread
      * split (seen on JDK 25). Lane order is what JDK 17 does in every tier.
      */
-    static float sumLanes(FloatVector v) {
+    static float sumLanesInline(FloatVector v) {
         float s = v.lane(0);
         for (int i = 1; i < L; i++) {
             s += v.lane(i);
@@ -336,9 +336,9 @@ public final class VectorKernels implements Kernels {
         return s;
     }
 
-    private static void dotStore(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k,
+    private static void dotStoreInline(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k,
                                  float[] c, int co, boolean acc) {
-        float r = sumLanes(s);
+        float r = sumLanesInline(s);
         for (int p = kv; p < k; p++) {
             r = Math.fma(a[ao + p], b[bo + p], r);
         }
@@ -480,7 +480,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** {@link MaskHash#mix32} on every lane. */
-    private static IntVector mix32(IntVector x) {
+    private static IntVector mix32Inline(IntVector x) {
         x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
         x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
         return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
@@ -490,13 +490,14 @@ public final class VectorKernels implements Kernels {
     public void dropout(long key, int threshold, float scale, float[] src, float[] dst, int from, int to) {
         int lo = (int) key;
         int hi = (int) (key >>> 32);
-        FloatVector zero = FloatVector.zero(F);
         int i = from;
+        // zero is made inside the loop, not held in a local across it: the JVMs in which this loop
+        // boxed a vector per iteration (~14 MB per CNN batch) had the local
         for (; i + L <= to; i += L) {
-            IntVector h = mix32(mix32(IOTA.add(i).lanewise(VectorOperators.XOR, lo)).add(hi));
+            IntVector h = mix32Inline(mix32Inline(IOTA.add(i).lanewise(VectorOperators.XOR, lo)).add(hi));
             VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8)
                     .compare(VectorOperators.GE, threshold).cast(F);
-            zero.blend(FloatVector.fromArray(F, src, i).mul(scale), keep).intoArray(dst, i);
+            FloatVector.zero(F).blend(FloatVector.fromArray(F, src, i).mul(scale), keep).intoArray(dst, i);
         }
         for (; i < to; i++) {
             dst[i] = MaskHash.keep(key, i, threshold) ? src[i] * scale : 0f;
@@ -561,7 +562,7 @@ public final class VectorKernels implements Kernels {
         for (; p + L <= len; p += L) {
             a0 = a0.add(FloatVector.fromArray(F, x, o + p));
         }
-        float s = sumLanes(a0.add(a1));
+        float s = sumLanesInline(a0.add(a1));
         for (; p < len; p++) {
             s += x[o + p];
         }
@@ -582,7 +583,7 @@ public final class VectorKernels implements Kernels {
             FloatVector d = FloatVector.fromArray(F, x, o + p).sub(m);
             a0 = d.fma(d, a0);
         }
-        float s = sumLanes(a0.add(a1));
+        float s = sumLanesInline(a0.add(a1));
         for (; p < len; p++) {
             float d = x[o + p] - m;
             s = Math.fma(d, d, s);
@@ -601,7 +602,7 @@ public final class VectorKernels implements Kernels {
         for (; p + L <= len; p += L) {
             a0 = FloatVector.fromArray(F, g, o + p).fma(FloatVector.fromArray(F, x, o + p).sub(m), a0);
         }
-        float s = sumLanes(a0.add(a1));
+        float s = sumLanesInline(a0.add(a1));
         for (; p < len; p++) {
             s = Math.fma(g[o + p], x[o + p] - m, s);
         }
@@ -747,8 +748,8 @@ public final class VectorKernels implements Kernels {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector gi = FloatVector.fromArray(F, g, i);
-            FloatVector mi = floor(FloatVector.fromArray(F, m, i).mul(beta1).add(gi.mul(c1)));
-            FloatVector vi = floor(FloatVector.fromArray(F, v, i).mul(beta2).add(gi.mul(gi).mul(c2)));
+            FloatVector mi = floorInline(FloatVector.fromArray(F, m, i).mul(beta1).add(gi.mul(c1)));
+            FloatVector vi = floorInline(FloatVector.fromArray(F, v, i).mul(beta2).add(gi.mul(gi).mul(c2)));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector step = mi.mul(lrT).div(vi.sqrt().add(epsT));
@@ -766,7 +767,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** 0 in the lanes below {@link Kernels#STATE_FLOOR} in magnitude, as {@link ScalarKernels#floor}. */
-    private static FloatVector floor(FloatVector x) {
+    private static FloatVector floorInline(FloatVector x) {
         return x.blend(0f, x.abs().lt(STATE_FLOOR));
     }
 
@@ -774,7 +775,7 @@ public final class VectorKernels implements Kernels {
     public void sgd(float[] p, float[] g, float[] vel, int from, int to, float lr, float mu) {
         int i = from;
         for (; i + L <= to; i += L) {
-            FloatVector vi = floor(FloatVector.fromArray(F, vel, i).mul(mu).add(FloatVector.fromArray(F, g, i)));
+            FloatVector vi = floorInline(FloatVector.fromArray(F, vel, i).mul(mu).add(FloatVector.fromArray(F, g, i)));
             vi.intoArray(vel, i);
             FloatVector.fromArray(F, p, i).sub(vi.mul(lr)).intoArray(p, i);
         }
@@ -900,7 +901,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Input elements {@code x[off + map[i]]}: a plain load when the stride is 1, a gather otherwise. */
-    private static FloatVector load(float[] x, int off, int sw, int[] map) {
+    private static FloatVector loadInline(float[] x, int off, int sw, int[] map) {
         return sw == 1 ? FloatVector.fromArray(F, x, off) : FloatVector.fromArray(F, x, off, map, 0);
     }
 
@@ -935,12 +936,12 @@ public final class VectorKernels implements Kernels {
                 }
                 for (; xo + L <= xi1; xo += L) {
                     int first = (c * h + h0) * w + xo * sw - g.padLeft();
-                    FloatVector best = load(x, xOff + first, sw, map);
+                    FloatVector best = loadInline(x, xOff + first, sw, map);
                     IntVector at = IntVector.broadcast(I, first).add(lanes);
                     for (int ih = h0; ih < h1; ih++) {
                         int rowStart = (c * h + ih) * w + xo * sw - g.padLeft();
                         for (int kj = ih == h0 ? 1 : 0; kj < kw; kj++) {
-                            FloatVector v = load(x, xOff + rowStart + kj, sw, map);
+                            FloatVector v = loadInline(x, xOff + rowStart + kj, sw, map);
                             VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
                             best = best.blend(v, gt);
                             at = at.blend(IntVector.broadcast(I, rowStart + kj).add(lanes), gt.cast(I));
@@ -1045,8 +1046,8 @@ public final class VectorKernels implements Kernels {
             int r = xOff + first;
             FloatVector lo = FloatVector.fromArray(F, x, r);
             FloatVector hi = FloatVector.fromArray(F, x, r + L);
-            FloatVector best = evenLanes(lo, hi);
-            FloatVector odd = oddLanes(lo, hi);
+            FloatVector best = evenLanesInline(lo, hi);
+            FloatVector odd = oddLanesInline(lo, hi);
             VectorMask<Float> gt = odd.compare(VectorOperators.GT, best);
             best = best.blend(odd, gt);
             IntVector at = at0.blend(at0.add(1), gt.cast(I));
@@ -1054,11 +1055,11 @@ public final class VectorKernels implements Kernels {
                 r += w;
                 lo = FloatVector.fromArray(F, x, r);
                 hi = FloatVector.fromArray(F, x, r + L);
-                FloatVector even = evenLanes(lo, hi);
+                FloatVector even = evenLanesInline(lo, hi);
                 gt = even.compare(VectorOperators.GT, best);
                 best = best.blend(even, gt);
                 at = at.blend(at0.add(ki * w), gt.cast(I));
-                odd = oddLanes(lo, hi);
+                odd = oddLanesInline(lo, hi);
                 gt = odd.compare(VectorOperators.GT, best);
                 best = best.blend(odd, gt);
                 at = at.blend(at0.add(ki * w + 1), gt.cast(I));
@@ -1072,12 +1073,12 @@ public final class VectorKernels implements Kernels {
     }
 
     /** The even lanes of {@code lo} then of {@code hi}: single-vector shuffles and a blend (JDK 17's two-vector rearrange is slower). */
-    private static FloatVector evenLanes(FloatVector lo, FloatVector hi) {
+    private static FloatVector evenLanesInline(FloatVector lo, FloatVector hi) {
         return lo.rearrange(EVEN).blend(hi.rearrange(EVEN), HIGH);
     }
 
     /** The odd lanes of {@code lo} then of {@code hi}. */
-    private static FloatVector oddLanes(FloatVector lo, FloatVector hi) {
+    private static FloatVector oddLanesInline(FloatVector lo, FloatVector hi) {
         return lo.rearrange(ODD).blend(hi.rearrange(ODD), HIGH);
     }
 
@@ -1147,7 +1148,7 @@ public final class VectorKernels implements Kernels {
                     for (int ih = h0; ih < h1; ih++) {
                         int rowStart = xOff + (c * h + ih) * w + xo * sw - g.padLeft();
                         for (int kj = 0; kj < kw; kj++) {
-                            s = s.add(load(x, rowStart + kj, sw, map));
+                            s = s.add(loadInline(x, rowStart + kj, sw, map));
                         }
                     }
                     s.div(count).intoArray(y, yOff + o + xo);
@@ -1235,7 +1236,7 @@ public final class VectorKernels implements Kernels {
         for (; i + L <= to; i += L) {
             s = s.add(FloatVector.fromArray(F, a, i));
         }
-        float r = sumLanes(s);
+        float r = sumLanesInline(s);
         for (; i < to; i++) {
             r += a[i];
         }

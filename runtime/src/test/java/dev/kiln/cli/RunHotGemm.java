@@ -30,6 +30,7 @@ public final class RunHotGemm {
             a[r % a.length] = r % 3;
             k.gemm(false, transB, 0, m, n, depth, a, 0, depth, b, 0, transB ? depth : n, c, 0, n, false);
         }
-        System.out.println(k.name() + " " + k.sum(c, 0, c.length));
+        // one write, found even amid the JIT's own output on the same stream
+        System.out.println("kernels=" + k.name() + " " + k.sum(c, 0, c.length));
     }
 }

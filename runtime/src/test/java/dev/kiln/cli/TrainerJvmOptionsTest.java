@@ -95,6 +95,73 @@ class TrainerJvmOptionsTest {
      */
     @Test
     void theGemmsPackingAndBlocksAreCompiledAlone(@TempDir Path dir) throws IOException, InterruptedException {
+        List<String> lines = hotGemmInlining(dir);
+        for (String method : List.of("PackedGemm::block ", "PackedGemm::packA ", "PackedGemm$Strided::pack ")) {
+            List<String> calls = callsOf(lines, method);
+            assertTrue(calls.stream().anyMatch(l -> l.endsWith("disallowed by CompileCommand")),
+                    method + "kept out of its callers' compiles:\n" + String.join("\n", calls));
+            for (String l : calls) {
+                assertFalse(l.contains("inline (hot)") || l.endsWith("   inline"), "inlined: " + l);
+            }
+        }
+    }
+
+    /** The micro-kernel's vector-returning helper is inlined by the CompileCommand, not by C2's judgment. */
+    @Test
+    void helpersThatPassVectorsAreAlwaysInlined(@TempDir Path dir) throws IOException, InterruptedException {
+        List<String> calls = callsOf(hotGemmInlining(dir), "PackedGemm::startInline ");
+        assertTrue(calls.stream().anyMatch(l -> l.endsWith("force inline by CompileCommand")),
+                "startInline forced inline:\n" + String.join("\n", calls));
+        Pattern refused = Pattern.compile("too big|too large|too deep|not reached|already compiled|disallowed|no static binding");
+        for (String l : calls) {
+            assertFalse(refused.matcher(l).find(), "left as a call: " + l);
+        }
+    }
+
+    /**
+     * Every kernel method that takes or returns a vector or a mask is named for the CompileCommand
+     * that inlines it ({@link TrainerJvmOptions#VECTOR_HELPERS_INLINED}): a new helper that is not
+     * would be inlined or not at C2's judgment, and box its vectors where not.
+     */
+    @Test
+    void kernelMethodsThatPassVectorsEndInInline() throws ClassNotFoundException {
+        assertTrue(TrainerJvmOptions.VECTOR_HELPERS_INLINED.endsWith("dev.kiln.kernels.*::*Inline"));
+        List<Class<?>> classes = new ArrayList<>();
+        for (String name : List.of("dev.kiln.kernels.VectorKernels", "dev.kiln.kernels.PackedGemm")) {
+            Class<?> c = Class.forName(name);
+            classes.add(c);
+            classes.addAll(List.of(c.getDeclaredClasses()));
+        }
+        int helpers = 0;
+        for (Class<?> c : classes) {
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.isSynthetic()) {
+                    continue;
+                }
+                boolean vectors = isVector(m.getReturnType());
+                for (Class<?> p : m.getParameterTypes()) {
+                    vectors |= isVector(p);
+                }
+                if (vectors) {
+                    helpers++;
+                    assertTrue(m.getName().endsWith("Inline"), c.getName() + "." + m.getName() + " passes vectors");
+                }
+            }
+        }
+        assertTrue(helpers >= 8, "found the vector helpers: " + helpers);
+    }
+
+    private static boolean isVector(Class<?> type) {
+        return type.getName().startsWith("jdk.incubator.vector.");
+    }
+
+    private static List<String> callsOf(List<String> lines, String method) {
+        return lines.stream().filter(l -> l.contains("dev.kiln.kernels." + method) && l.contains(" @ "))
+                .collect(Collectors.toList());
+    }
+
+    /** {@link RunHotGemm}'s output under the options, with {@code -XX:+PrintInlining}. */
+    private static List<String> hotGemmInlining(Path dir) throws IOException, InterruptedException {
         TrainerJvmOptions.writeDirectives(dir);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -107,16 +174,7 @@ class TrainerJvmOptionsTest {
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("vector ")), "the vector kernels ran");
-
-        for (String method : List.of("PackedGemm::block ", "PackedGemm::packA ", "PackedGemm$Strided::pack ")) {
-            List<String> calls = lines.stream().filter(l -> l.contains("dev.kiln.kernels." + method) && l.contains(" @ "))
-                    .collect(Collectors.toList());
-            assertTrue(calls.stream().anyMatch(l -> l.endsWith("disallowed by CompileCommand")),
-                    method + "kept out of its callers' compiles:\n" + String.join("\n", calls));
-            for (String l : calls) {
-                assertFalse(l.contains("inline (hot)") || l.endsWith("   inline"), "inlined: " + l);
-            }
-        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("kernels=vector ")), "the vector kernels ran");
+        return lines;
     }
 }
