@@ -4,9 +4,9 @@ import dev.kiln.kernels.KernelProvider;
 import dev.kiln.kernels.Kernels;
 
 /**
- * Runs a few of the vector kernels once, on small arrays, and prints their kernels' name: a
- * program for {@link TrainerJvmOptionsTest} to start under the trainer's JVM options and watch
- * what HotSpot compiles.
+ * Runs a few of the vector kernels once, on small arrays, and prints their kernels' name
+ * ({@code kernels=vector ...}): a program for {@link TrainerJvmOptionsTest} to start under the
+ * trainer's JVM options and watch what HotSpot compiles.
  */
 public final class RunVectorKernels {
 
@@ -32,6 +32,7 @@ public final class RunVectorKernels {
         float[] v = new float[n];
         k.adam(out, grad, m, v, 0, n, 0.9f, 0.999f, 1e-3f, 1e-8f);
         k.fill(m, 0, n, 1f);
-        System.out.println(k.name() + " " + k.sum(out, 0, n));
+        // one write, found even amid the JIT's own output on the same stream
+        System.out.println("kernels=" + k.name() + " " + k.sum(out, 0, n));
     }
 }

@@ -57,22 +57,10 @@ class TrainerJvmOptionsTest {
     void c2LeavesTheVectorFallbacksAloneButNotTheOperations(@TempDir Path dir) throws IOException, InterruptedException {
         Path file = TrainerJvmOptions.writeDirectives(dir);
         assertEquals(TrainerJvmOptions.JIT_DIRECTIVES, Files.readString(file));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--add-modules");
-        cmd.add("jdk.incubator.vector");
-        for (String option : TrainerJvmOptions.options(dir)) {
-            if (!option.equals("-XX:CompileCommand=quiet")) {
-                cmd.add(option);
-            }
-        }
-        cmd.addAll(List.of("-Xcomp", "-XX:-TieredCompilation", "-XX:+PrintCompilation",
-                "-cp", System.getProperty("java.class.path"), RunVectorKernels.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("vector ")), "the vector kernels ran");
+        List<String> options = new ArrayList<>(TrainerJvmOptions.options(dir));
+        options.remove("-XX:CompileCommand=quiet");
+        List<String> lines = runVectorProgram(options, List.of("-Xcomp", "-XX:-TieredCompilation", "-XX:+PrintCompilation"),
+                RunVectorKernels.class);
 
         List<String> excluded = lines.stream().filter(l -> l.startsWith("### Excluding compile:"))
                 .collect(Collectors.toList());
@@ -163,13 +151,24 @@ class TrainerJvmOptionsTest {
     /** {@link RunHotGemm}'s output under the options, with {@code -XX:+PrintInlining}. */
     private static List<String> hotGemmInlining(Path dir) throws IOException, InterruptedException {
         TrainerJvmOptions.writeDirectives(dir);
+        return runVectorProgram(TrainerJvmOptions.options(dir), List.of("-XX:+PrintCompilation", "-XX:+PrintInlining"),
+                RunHotGemm.class);
+    }
+
+    /**
+     * Runs {@code main} (which prints {@code kernels=<name>}) in a JVM with the Vector API,
+     * {@code options} and {@code flags}; checks that it ran the vector kernels and returns its
+     * output, HotSpot's included.
+     */
+    private static List<String> runVectorProgram(List<String> options, List<String> flags, Class<?> main)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
-        cmd.addAll(TrainerJvmOptions.options(dir));
-        cmd.addAll(List.of("-XX:+PrintCompilation", "-XX:+PrintInlining",
-                "-cp", System.getProperty("java.class.path"), RunHotGemm.class.getName()));
+        cmd.addAll(options);
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
