@@ -57,10 +57,10 @@ import java.util.List;
  * call is boxed: a heap array and an object per vector. C2 inlines such a helper or not by its
  * size, its call site's profile and whether it is already compiled, so some JVMs compiled one of
  * them as a call for the rest of the run: the CNN on 12,800 images (2 threads) then allocated
- * 0.4–14 MB per batch in steady state, in 4 of 8 JVMs, where the others allocated 12–20 bytes
+ * 0.4–21 MB per batch in steady state, in 4 of 8 JVMs, where the others allocated 12–20 bytes
  * ({@code AllocationBench}; JFR placed it in the dot products' {@code dotStore}, the micro-kernels'
- * {@code start} and dropout's mask). With the helpers forced inline, 10 of 10 JVMs allocated
- * 12–16 bytes per batch.
+ * {@code start} and dropout's mask). With the helpers forced inline, 16 of 16 JVMs allocated
+ * 12–18 bytes per batch.
  */
 public final class TrainerJvmOptions {
 

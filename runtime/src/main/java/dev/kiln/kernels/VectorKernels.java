@@ -20,6 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>All float vectors use the one preferred species: C2 shares type profiles inside the JDK's
  * vector classes between all callers, and a second float shape anywhere in the process made it
  * give up intrinsifying the large GEMM micro-kernel (boxed vectors, over 100× slower).
+ *
+ * <p>Every method here or in {@link PackedGemm} that takes or returns a vector is named
+ * {@code ...Inline}: the forked trainer forces those inline
+ * ({@code TrainerJvmOptions.VECTOR_HELPERS_INLINED}), since a vector that crosses a call C2 left
+ * as a call is boxed, and C2 alone left one as a call in some JVMs (megabytes per batch).
  */
 public final class VectorKernels implements Kernels {
 
