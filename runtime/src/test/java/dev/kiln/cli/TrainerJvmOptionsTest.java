@@ -148,11 +148,15 @@ class TrainerJvmOptionsTest {
                 .collect(Collectors.toList());
     }
 
-    /** {@link RunHotGemm}'s output under the options, with {@code -XX:+PrintInlining}. */
+    /**
+     * {@link RunHotGemm}'s output under the options, with {@code -XX:+PrintInlining}. {@code -Xbatch}
+     * makes each compile finish before the program goes on, so the drivers' C2 compiles are done
+     * (and printed) before it ends, however busy the machine.
+     */
     private static List<String> hotGemmInlining(Path dir) throws IOException, InterruptedException {
         TrainerJvmOptions.writeDirectives(dir);
-        return runVectorProgram(TrainerJvmOptions.options(dir), List.of("-XX:+PrintCompilation", "-XX:+PrintInlining"),
-                RunHotGemm.class);
+        return runVectorProgram(TrainerJvmOptions.options(dir),
+                List.of("-Xbatch", "-XX:+PrintCompilation", "-XX:+PrintInlining"), RunHotGemm.class);
     }
 
     /**
