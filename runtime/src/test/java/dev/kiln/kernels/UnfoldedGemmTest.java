@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * {@link Kernels#gemmUnfolded}, which vector kernels compute by packing B straight from the
- * sample (with gathers, from a zero-bordered copy of it for padded windows; partial strips in runs): bit for bit what unfolding with {@code im2col} and multiplying the unfolded matrix
+ * sample (with gathers, or copied in runs for column stride 1, from a zero-bordered copy of it for padded windows; partial strips in runs): bit for bit what unfolding with {@code im2col} and multiplying the unfolded matrix
  * gives, for the forward product ({@code W·col}) and the weight-gradient product
  * ({@code dY·colᵀ}), whole and in column chunks, from zero, from a bias and accumulating, on
  * padded, strided and uneven windows.
@@ -28,6 +28,9 @@ class UnfoldedGemmTest {
         "5 11 53 3 4 3 2 2 1 1 2",
         // unpadded (packed with gathers) and strided
         "6 15 40 3 3 2 2 0 0 0 0",
+        // column stride 1 with output rows wider than two vectors (whole strips copied in runs)
+        "4 6 40 3 3 2 1 0 0 0 0",
+        "3 5 33 3 3 1 1 1 1 1 1",
         // few offsets: the weight gradient takes the unfolded dot-product path
         "2 7 5 3 2 2 2 1 0 1 1",
         "3 13 41 2 2 2 2 0 0 1 1",
@@ -76,7 +79,8 @@ class UnfoldedGemmTest {
                         } else {
                             k.gemm(false, false, 0, rows, n, kk, a, 3, kk, col, from, p, c0, 4, n + 2, acc);
                         }
-                        k.gemmUnfolded(false, 0, rows, n, kk, a, 3, kk, x, 5, g, from, c1, 4, n + 2, acc, ri);
+                        onFreshThread(() -> k.gemmUnfolded(false, 0, rows, n, kk, a, 3, kk, x, 5, g, from, c1, 4, n + 2,
+                                acc, ri));
                         assertArrayEquals(c0, c1, k.name() + " forward " + g + " rows " + rows + " from " + from
                                 + " mode " + mode);
                     }
@@ -93,12 +97,39 @@ class UnfoldedGemmTest {
                         float[] c0 = random(r, 1 + rows * n);
                         float[] c1 = c0.clone();
                         k.gemm(false, true, 1, rows, n, p, d, 2, p, col, from * p, p, c0, 1, n, acc);
-                        k.gemmUnfolded(true, 1, rows, n, p, d, 2, p, x, 5, g, from, c1, 1, n, acc, null);
+                        onFreshThread(() -> k.gemmUnfolded(true, 1, rows, n, p, d, 2, p, x, 5, g, from, c1, 1, n, acc,
+                                null));
                         assertArrayEquals(c0, c1, k.name() + " weight gradient " + g + " rows " + rows + " from "
                                 + from + " acc " + acc);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Runs {@code call} on a thread of its own, so with packing buffers of its own, all zeros: an
+     * element the packing fails to write then shows, instead of keeping the value the reference
+     * product (on this thread) packed in the same place.
+     */
+    private static void onFreshThread(Runnable call) {
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                call.run();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        if (failure[0] != null) {
+            throw new AssertionError("the unfolded product failed", failure[0]);
         }
     }
 }
