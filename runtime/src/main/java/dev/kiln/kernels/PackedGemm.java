@@ -791,9 +791,7 @@ final class PackedGemm {
                         run(r0 + j, pc, pc + kc, pb, base + j, NR);
                     }
                     for (int j = cols; j < NR; j++) {
-                        for (int p = 0, d = base + j; p < kc; p++, d += NR) {
-                            pb[d] = 0f;
-                        }
+                        zero(pb, base + j, kc, NR);
                     }
                 }
             }
