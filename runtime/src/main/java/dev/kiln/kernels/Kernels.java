@@ -115,6 +115,23 @@ public interface Kernels {
         }
     }
 
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code C = col·op(B)} ({@code C +=} when
+     * {@code accumulate}), with {@code col[K][P]} the {@link #im2col} unfolding of the sample at
+     * {@code x[xOff..]} as the left operand ({@code k = P}): a convolution's weight gradient
+     * transposed, {@code dWᵀ = col·dYᵀ}. The same bits as {@code im2col} followed by
+     * {@link #gemm}, which is what this default does, in a per-thread scratch buffer; kernels may
+     * pack from {@code x} without unfolding it.
+     */
+    default void unfoldedGemm(boolean transB, int rowFrom, int rowTo, int n, int k, float[] x, int xOff,
+                              Window2d g, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                              boolean accumulate) {
+        int p = g.outPlane();
+        float[] col = UnfoldScratch.get(g.colRows() * p);
+        im2col(x, xOff, g, col, 0);
+        gemm(false, transB, rowFrom, rowTo, n, k, col, 0, p, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
     /** Adds {@code bias[j]} to every row of {@code c[rows][n]} for rows {@code [rowFrom,rowTo)}. */
     void addRowVector(float[] c, int rowFrom, int rowTo, int n, float[] bias);
 

@@ -125,6 +125,7 @@ final class PackedGemm {
         final StrideMap aColumns = new StrideMap(L);
         final Strided strided = new Strided();
         final Unfolded unfolded = new Unfolded();
+        final StridedRows stridedRows = new StridedRows();
     }
 
     /** Gather offsets {@code j·stride} for lanes {@code j}, rebuilt only when the stride changes. */
@@ -164,8 +165,11 @@ final class PackedGemm {
         Buffers buf = BUFFERS.get();
         Strided src = buf.strided;
         src.set(b, bOff, brs, bcs);
-        gemm(buf, src, ars, acs, rowFrom, rowTo, n, k, a, aOff, c, cOff, ldc, acc, rowInit);
+        StridedRows rows = buf.stridedRows;
+        rows.set(a, aOff, ars, acs);
+        gemm(buf, src, rows, rowFrom, rowTo, n, k, c, cOff, ldc, acc, rowInit);
         src.b = null;
+        rows.a = null;
     }
 
     /**
@@ -181,13 +185,37 @@ final class PackedGemm {
         Buffers buf = BUFFERS.get();
         Unfolded src = buf.unfolded;
         src.set(x, xOff, g, trans, colFrom);
-        gemm(buf, src, ars, acs, rowFrom, rowTo, n, k, a, aOff, c, cOff, ldc, acc, rowInit);
+        StridedRows rows = buf.stridedRows;
+        rows.set(a, aOff, ars, acs);
+        gemm(buf, src, rows, rowFrom, rowTo, n, k, c, cOff, ldc, acc, rowInit);
         src.x = null;
         src.gx = null;
+        rows.a = null;
     }
 
-    private static void gemm(Buffers buf, BSource src, int ars, int acs, int rowFrom, int rowTo, int n, int k,
-                             float[] a, int aOff, float[] c, int cOff, int ldc, boolean acc, float[] rowInit) {
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code C = col·op(B)}, with {@code col} the im2col
+     * unfolding of one sample as op(A) ({@code K = C·kh·kw} window offsets by {@code P} output
+     * positions, {@code k = P}), read from {@code x[xOff..]} while packing; strides of op(B) as in
+     * {@link #gemm(int, int, int, int, int, int, int, int, float[], int, float[], int, float[], int, int, boolean, float[])}.
+     * A convolution's weight gradient transposed, {@code dWᵀ = col·dYᵀ}: packing the unfolding
+     * as A copies runs of output positions, where packing {@code colᵀ} as B gathers it.
+     */
+    static void unfoldedGemm(float[] x, int xOff, Window2d g, int brs, int bcs, int rowFrom, int rowTo, int n,
+                             int k, float[] b, int bOff, float[] c, int cOff, int ldc, boolean acc) {
+        Buffers buf = BUFFERS.get();
+        Strided src = buf.strided;
+        src.set(b, bOff, brs, bcs);
+        Unfolded unfolded = buf.unfolded;
+        unfolded.set(x, xOff, g, false, 0);
+        gemm(buf, src, unfolded.rows, rowFrom, rowTo, n, k, c, cOff, ldc, acc, null);
+        src.b = null;
+        unfolded.x = null;
+        unfolded.gx = null;
+    }
+
+    private static void gemm(Buffers buf, BSource src, ASource as, int rowFrom, int rowTo, int n, int k,
+                             float[] c, int cOff, int ldc, boolean acc, float[] rowInit) {
         float[] pb = buf.b;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -196,8 +224,7 @@ final class PackedGemm {
                 boolean load = acc || pc > 0;
                 src.pack(pc, kc, jc, nc, pb, PANEL_BASE);
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
-                    block(buf, pb, ars, acs, a, aOff, ic, Math.min(MC, rowTo - ic), pc, kc, jc, nc, c, cOff, ldc,
-                            load, rowInit);
+                    block(buf, pb, as, ic, Math.min(MC, rowTo - ic), pc, kc, jc, nc, c, cOff, ldc, load, rowInit);
                 }
             }
         }
@@ -208,11 +235,13 @@ final class PackedGemm {
      * the packed panel {@code pb} of op(B): packs the rows of op(A) into the thread's buffer, then
      * runs the micro-kernel over every NR strip and MR strip.
      */
-    private static void block(Buffers buf, float[] pb, int ars, int acs, float[] a, int aOff, int ic, int mc,
-                              int pc, int kc, int jc, int nc, float[] c, int cOff, int ldc, boolean load,
-                              float[] rowInit) {
+    private static void block(Buffers buf, float[] pb, ASource as, int ic, int mc, int pc, int kc, int jc, int nc,
+                              float[] c, int cOff, int ldc, boolean load, float[] rowInit) {
         float[] pa = buf.a;
-        packA(a, aOff, ars, acs, ic, mc, pc, kc, pa, buf);
+        as.pack(ic, mc, pc, kc, pa, buf);
+        for (int i = mc; i < (mc + MR - 1) / MR * MR; i++) {
+            java.util.Arrays.fill(pa, i * KC, i * KC + kc, 0f);
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = PANEL_BASE + jr * kc;
@@ -268,15 +297,12 @@ final class PackedGemm {
         private AtomicIntegerArray rowStage = new AtomicIntegerArray(0);
         /** Set when a task fails, so that no thread waits for what that task would have done. */
         private volatile boolean failed;
-        private int ars;
-        private int acs;
         private int brs;
         private int bcs;
         private int m;
         private int n;
         private int k;
-        private float[] a;
-        private int aOff;
+        private final StridedRows rows = new StridedRows();
         private float[] b;
         private int bOff;
         private float[] c;
@@ -292,15 +318,12 @@ final class PackedGemm {
         /** All {@code m} rows of {@code C = op(A)·op(B)} ({@code C +=} when {@code acc}), strides as in {@link PackedGemm#gemm}. */
         void gemm(Parallel pool, int ars, int acs, int brs, int bcs, int m, int n, int k, float[] a, int aOff,
                   float[] b, int bOff, float[] c, int cOff, int ldc, boolean acc) {
-            this.ars = ars;
-            this.acs = acs;
             this.brs = brs;
             this.bcs = bcs;
             this.m = m;
             this.n = n;
             this.k = k;
-            this.a = a;
-            this.aOff = aOff;
+            rows.set(a, aOff, ars, acs);
             this.b = b;
             this.bOff = bOff;
             this.c = c;
@@ -336,7 +359,7 @@ final class PackedGemm {
                 // one chunk per thread; whoever runs a chunk claims tasks until none are left
                 pool.forRange(threads, 1, worker);
             } finally {
-                this.a = null;
+                rows.a = null;
                 this.b = null;
                 this.c = null;
             }
@@ -397,7 +420,7 @@ final class PackedGemm {
             int jc = column(s);
             int pc = depth(s);
             int ic = i * blockRows;
-            block(BUFFERS.get(), panels[s & 1], ars, acs, a, aOff, ic, Math.min(blockRows, m - ic), pc,
+            block(BUFFERS.get(), panels[s & 1], rows, ic, Math.min(blockRows, m - ic), pc,
                     Math.min(KC, k - pc), jc, Math.min(NC, n - jc), c, cOff, ldc, acc || pc > 0, null);
             rowStage.set(i, s + 1);
             rowsDone.incrementAndGet(s);
@@ -494,8 +517,8 @@ final class PackedGemm {
 
     /**
      * Rows {@code [ic, ic+mc)} × reduction {@code [pc, pc+kc)} of op(A), row-major with row stride
-     * {@link #KC}: {@code A[ic+i][pc+p]} at {@code i·KC + p}; rows past the block, up to a whole
-     * MR strip, are zero. The micro-kernels read an MR strip's rows at constant offsets
+     * {@link #KC}: {@code A[ic+i][pc+p]} at {@code i·KC + p} ({@link #block} zeroes the rows past
+     * the block, up to a whole MR strip). The micro-kernels read an MR strip's rows at constant offsets
      * {@code r·KC} (as fast as an interleaved strip, measured), so rows of an untransposed A, the
      * common case (forward passes, input gradients, 1024³), are plain copies; only a transposed
      * A (the dense layers' weight gradient {@code Xᵀ·dY}) needs gathers. Interleaved strips needed
@@ -516,9 +539,6 @@ final class PackedGemm {
                 gatherColumn(a, aOff + (ic + i) * ars + pc * acs, acs, map, kc, pa, i * KC);
             }
         }
-        for (int i = mc; i < (mc + MR - 1) / MR * MR; i++) {
-            java.util.Arrays.fill(pa, i * KC, i * KC + kc, 0f);
-        }
     }
 
     /**
@@ -533,6 +553,34 @@ final class PackedGemm {
         }
         for (; p < kc; p++) {
             pa[d + p] = a[src + p * acs];
+        }
+    }
+
+    /**
+     * Where packed A comes from: {@link #pack} writes rows {@code [ic, ic+mc)} × reduction
+     * {@code [pc, pc+kc)} of op(A) row-major with row stride {@link #KC}, as {@link #packA}.
+     */
+    private abstract static class ASource {
+        abstract void pack(int ic, int mc, int pc, int kc, float[] pa, Buffers buf);
+    }
+
+    /** op(A) from an array: {@code op(A)[i][p] = a[aOff + i·ars + p·acs]}. */
+    private static final class StridedRows extends ASource {
+        float[] a;
+        int aOff;
+        int ars;
+        int acs;
+
+        void set(float[] a, int aOff, int ars, int acs) {
+            this.a = a;
+            this.aOff = aOff;
+            this.ars = ars;
+            this.acs = acs;
+        }
+
+        @Override
+        void pack(int ic, int mc, int pc, int kc, float[] pa, Buffers buf) {
+            packA(a, aOff, ars, acs, ic, mc, pc, kc, pa, buf);
         }
     }
 
@@ -688,6 +736,8 @@ final class PackedGemm {
         /** A strip's runs of consecutive input offsets ({@link #copyRunStrip}): where each starts, and its length. */
         private final int[] runStart = new int[NR];
         private final int[] runLength = new int[NR];
+        /** The unfolding as op(A) ({@link PackedGemm#unfoldedGemm}). */
+        final UnfoldedRows rows = new UnfoldedRows(this);
 
         void set(float[] x, int xOff, Window2d g, boolean trans, int colFrom) {
             this.x = x;
@@ -878,6 +928,71 @@ final class PackedGemm {
                 q += n;
                 d += n * step;
             }
+        }
+    }
+
+    /**
+     * The unfolding of one sample as op(A), {@code op(A)[r][q] = col[r][q]}: row {@code r} is
+     * window offset {@code r}'s input values at every output position, so for a column-stride-1
+     * window it is a run of consecutive input floats per output row, copied a vector at a time.
+     * Other strides gather along the positions. Reads the maps and sample {@link Unfolded#set} made.
+     */
+    private static final class UnfoldedRows extends ASource {
+        private final Unfolded u;
+
+        UnfoldedRows(Unfolded u) {
+            this.u = u;
+        }
+
+        @Override
+        void pack(int ic, int mc, int pc, int kc, float[] pa, Buffers buf) {
+            Window2d g = u.g;
+            float[] gx = u.gx;
+            int ow = g.outW();
+            int ox0 = pc % ow;
+            for (int i = 0; i < mc; i++) {
+                int from = u.gxOff + u.offsets[ic + i];
+                int d = i * KC - pc;
+                if (g.sw() == 1) {
+                    // one run per output row: no division per run
+                    int ox = ox0;
+                    for (int q = pc, end = pc + kc; q < end; ) {
+                        int len = Math.min(ow - ox, end - q);
+                        copyRun(gx, from + u.positions[q], pa, d + q, len);
+                        q += len;
+                        ox = 0;
+                    }
+                } else {
+                    int q = pc;
+                    for (int end = pc + kc; q + L <= end; q += L) {
+                        FloatVector.fromArray(F, gx, from, u.positions, q).intoArray(pa, d + q);
+                    }
+                    for (int end = pc + kc; q < end; q++) {
+                        pa[d + q] = gx[from + u.positions[q]];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code n} floats from {@code src[s..]} to {@code dst[d..]}, a vector at a time, the last
+     * vector ending at the run's end (overlapping the one before it): runs as short as an output
+     * row, where {@code System.arraycopy}'s call costs more than the copy.
+     */
+    private static void copyRun(float[] src, int s, float[] dst, int d, int n) {
+        if (n < L) {
+            for (int i = 0; i < n; i++) {
+                dst[d + i] = src[s + i];
+            }
+            return;
+        }
+        int v = 0;
+        for (; v + L <= n; v += L) {
+            FloatVector.fromArray(F, src, s + v).intoArray(dst, d + v);
+        }
+        if (v < n) {
+            FloatVector.fromArray(F, src, s + n - L).intoArray(dst, d + n - L);
         }
     }
 

@@ -155,6 +155,25 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
+     * Packs the unfolding straight from {@code x} as op(A) when the product takes the packed path
+     * ({@link #packed}); otherwise unfolds it first, as the default does.
+     */
+    @Override
+    public void unfoldedGemm(boolean transB, int rowFrom, int rowTo, int n, int k, float[] x, int xOff, Window2d g,
+                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (rowFrom >= rowTo || n <= 0) {
+            return;
+        }
+        if (!packed(false, transB, rowTo - rowFrom, n, k)) {
+            Kernels.super.unfoldedGemm(transB, rowFrom, rowTo, n, k, x, xOff, g, b, bOff, ldb, c, cOff, ldc,
+                    accumulate);
+            return;
+        }
+        PackedGemm.unfoldedGemm(x, xOff, g, transB ? 1 : ldb, transB ? ldb : 1, rowFrom, rowTo, n, k, b, bOff, c,
+                cOff, ldc, accumulate);
+    }
+
+    /**
      * Whether a product takes the packed path, the one choice both GEMM entry points make: not the
      * dot products of a narrow {@code A·Bᵀ}, and for an untransposed B only ranges of at least
      * {@link #PACK_MIN_ROWS} rows. A transposed B always packs: op(B)'s columns are strided and

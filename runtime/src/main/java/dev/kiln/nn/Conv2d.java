@@ -150,12 +150,12 @@ public final class Conv2d implements Layer {
         this.batch = batch;
         var par = compute.parallel();
         int colSize = g.colRows() * g.outPlane();
-        // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ, with the filters as the GEMM's
-        // rows: nothing padded (64 filters are eight 8-row micro-tiles, where 64 columns of dWᵀ
-        // were one and a third 48-wide strips) and no transposed dY. col_n is packed straight
-        // from the input, not kept from the forward pass: reading a batch of unfolded samples
-        // (42 MB there) back from memory cost about 10 ms of it. Split over groups of samples,
-        // each packing its own dY_n once (see UnfoldedGemmSum and convolution.md).
+        // dW[F][K] = sum over samples of dY_n[F][P] · col_n[K][P]ᵀ; with more window offsets than
+        // filters, computed transposed (col_n · dY_nᵀ, UnfoldedGemmSum.swaps) so that col_n is
+        // packed in runs and only dY_n is gathered. col_n is packed straight from the input, not
+        // kept from the forward pass: reading a batch of unfolded samples (42 MB there) back from
+        // memory cost about 10 ms of it. Split over groups of samples (see UnfoldedGemmSum and
+        // convolution.md).
         int p = g.outPlane();
         compute.gemmSumUnfolded(true, filters, g.colRows(), p, dy, p, outSize(), input, inSize(), g, batch,
                 weight.grad());

@@ -34,6 +34,9 @@ final class UnfoldedGemmSum {
     private final Compute compute;
     private boolean busy;
     private float[] partials = new float[0];
+    /** The partial sums added, before the transposition, when the products are {@link #swapped}. */
+    private float[] summed = new float[0];
+    private boolean swapped;
 
     // The call's operands, read by the bodies below.
     private boolean transB;
@@ -51,6 +54,7 @@ final class UnfoldedGemmSum {
     private float[] c;
     private final Parallel.RangeBody groupsBody = this::groups;
     private final Parallel.RangeBody addBody = this::add;
+    private final Parallel.RangeBody transposeBody = this::transpose;
 
     UnfoldedGemmSum(Compute compute) {
         this.compute = compute;
@@ -83,12 +87,19 @@ final class UnfoldedGemmSum {
             this.items = items;
             this.c = c;
             groups = (items + GROUP - 1) / GROUP;
+            swapped = swaps(compute.kernels(), transB, m, n);
             int size = groups * m * n;
             if (partials.length < size) {
                 partials = new float[size];
             }
+            if (swapped && summed.length < m * n) {
+                summed = new float[m * n];
+            }
             compute.parallel().forRange(groups, 1, groupsBody);
             compute.elementwise(m * n, addBody);
+            if (swapped) {
+                compute.rows(n, transposeBody);
+            }
         } finally {
             this.a = null;
             this.x = null;
@@ -106,14 +117,41 @@ final class UnfoldedGemmSum {
             int first = gi * GROUP;
             int end = Math.min(items, first + GROUP);
             for (int i = first; i < end; i++) {
-                kernels.gemmUnfolded(transB, 0, m, n, k, a, i * aStride, lda, x, i * xStride, window, 0,
-                        partials, gi * size, n, i > first, null);
+                if (swapped) {
+                    kernels.unfoldedGemm(true, 0, n, m, k, x, i * xStride, window, a, i * aStride, lda, partials,
+                            gi * size, m, i > first);
+                } else {
+                    kernels.gemmUnfolded(transB, 0, m, n, k, a, i * aStride, lda, x, i * xStride, window, 0,
+                            partials, gi * size, n, i > first, null);
+                }
             }
         }
     }
 
-    /** Elements {@code [from, to)} of C: the groups' partial sums added in group order. */
+    /** Elements {@code [from, to)} of C (of Cᵀ when swapped): the groups' partial sums added in group order. */
     private void add(int from, int to) {
-        compute.kernels().sumColumns(partials, groups, m * n, from, to, c);
+        compute.kernels().sumColumns(partials, groups, m * n, from, to, swapped ? summed : c);
+    }
+
+    /** Rows {@code [from, to)} of the summed Cᵀ into columns of C. */
+    private void transpose(int from, int to) {
+        for (int j = from; j < to; j++) {
+            for (int i = 0; i < m; i++) {
+                c[i * n + j] = summed[j * m + i];
+            }
+        }
+    }
+
+    /**
+     * Whether each product is computed transposed, {@code Cᵀ = col·Aᵀ}: for a weight gradient
+     * with more window offsets than filters, and filters enough for whole packed strips
+     * ({@link Kernels#gemmColumnGrain}). Then the unfolding is packed as the left operand, copied
+     * in runs of output positions, and only {@code A} (dY, the smaller) is packed across; the
+     * other way round, packing {@code colᵀ} gathers every element (the CNN example's second
+     * convolution: P·K = 166 K gathered floats per sample, against F·P = 37 K). Each element is
+     * the same chain of products either way, so the bits are too.
+     */
+    static boolean swaps(Kernels kernels, boolean transB, int m, int n) {
+        return transB && n >= m && m >= kernels.gemmColumnGrain();
     }
 }

@@ -10,10 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * {@link Kernels#gemmUnfolded}, which vector kernels compute by packing B straight from the
- * sample (with gathers, or copied in runs for column stride 1, from a zero-bordered copy of it for padded windows; partial strips in runs): bit for bit what unfolding with {@code im2col} and multiplying the unfolded matrix
- * gives, for the forward product ({@code W·col}) and the weight-gradient product
- * ({@code dY·colᵀ}), whole and in column chunks, from zero, from a bias and accumulating, on
- * padded, strided and uneven windows.
+ * sample (with gathers, or copied in runs for column stride 1, from a zero-bordered copy of it
+ * for padded windows; partial strips in runs), and {@link Kernels#unfoldedGemm}, which packs
+ * the unfolding as A (runs for column stride 1, gathers otherwise): bit for bit what unfolding
+ * with {@code im2col} and multiplying the unfolded matrix gives, for the forward product
+ * ({@code W·col}) and the weight-gradient product ({@code dY·colᵀ}, and transposed
+ * {@code col·dYᵀ}), whole and in column or row chunks, from zero, from a bias and accumulating,
+ * on padded, strided and uneven windows.
  */
 class UnfoldedGemmTest {
 
@@ -34,6 +37,8 @@ class UnfoldedGemmTest {
         // few offsets: the weight gradient takes the unfolded dot-product path
         "2 7 5 3 2 2 2 1 0 1 1",
         "3 13 41 2 2 2 2 0 0 1 1",
+        // more output positions than one reduction block (KC): the unfolding as A in two blocks
+        "2 40 40 3 3 1 1 1 1 1 1",
     };
 
     private static Window2d w(String csv) {
@@ -102,6 +107,20 @@ class UnfoldedGemmTest {
                         assertArrayEquals(c0, c1, k.name() + " weight gradient " + g + " rows " + rows + " from "
                                 + from + " acc " + acc);
                     }
+                }
+            }
+            // weight gradient transposed: Cᵀ[K][F] = col · Dᵀ, the unfolding as the left operand,
+            // for few and for packed numbers of columns, over a range of its rows
+            for (int f : new int[] {6, 50}) {
+                float[] d = random(r, 2 + f * p);
+                int rowFrom = Math.min(3, kk - 1);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] c0 = random(r, 1 + kk * f);
+                    float[] c1 = c0.clone();
+                    k.gemm(false, true, rowFrom, kk, f, p, col, 0, p, d, 2, p, c0, 1, f, acc);
+                    onFreshThread(() -> k.unfoldedGemm(true, rowFrom, kk, f, p, x, 5, g, d, 2, p, c1, 1, f, acc));
+                    assertArrayEquals(c0, c1, k.name() + " transposed weight gradient " + g + " columns " + f
+                            + " acc " + acc);
                 }
             }
         }

@@ -5,23 +5,29 @@ import dev.kiln.kernels.Kernels;
 import dev.kiln.kernels.ScalarKernels;
 import dev.kiln.kernels.Window2d;
 import dev.kiln.parallel.Parallel;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link Compute#gemmSumUnfolded}, a convolution's weight gradient over a batch: bit for bit,
  * each fixed group of {@link UnfoldedGemmSum#GROUP} samples unfolded and accumulated in order,
  * then the groups' sums added in group order, at 1, 2 and 3 threads; for batches inside one
- * group, across several and with a partial last group, padded and strided windows included.
+ * group, across several and with a partial last group, padded and strided windows included,
+ * and shapes whose products are computed transposed ({@link UnfoldedGemmSum#swaps}).
  */
 class UnfoldedGemmSumTest {
 
     @ParameterizedTest
-    @CsvSource({"64,32,26,26,1,0,20", "32,1,28,28,1,0,17", "16,12,11,13,2,1,3", "8,3,9,9,1,1,8"})
+    @CsvSource({"64,32,26,26,1,0,20", "32,1,28,28,1,0,17", "16,12,11,13,2,1,3", "8,3,9,9,1,1,8",
+        // computed transposed (UnfoldedGemmSum.swaps): strided, and padded with a partial strip
+        "50,6,11,13,2,1,9", "48,8,10,10,1,1,11"})
     void groupsOfSamplesAccumulatedThenAddedInOrder(int filters, int channels, int h, int w, int stride, int pad,
                                                     int items) {
         Window2d g = new Window2d(channels, h, w, 3, 3, stride, stride, pad, pad, pad, pad);
@@ -56,5 +62,17 @@ class UnfoldedGemmSumTest {
                 assertArrayEquals(expected, c, kernels.name() + " " + g + " x" + items + " threads=" + threads);
             }
         }
+    }
+
+    /** The transposed cases above are computed transposed, the CNN example's second convolution too; its first is not. */
+    @Test
+    void weightGradientsWithMoreOffsetsThanFiltersAreComputedTransposed() {
+        Kernels kernels = KernelProvider.get();
+        assertTrue(UnfoldedGemmSum.swaps(kernels, true, 64, 288), "32→64 3×3");
+        assertTrue(UnfoldedGemmSum.swaps(kernels, true, 50, 54));
+        assertTrue(UnfoldedGemmSum.swaps(kernels, true, 48, 72));
+        assertFalse(UnfoldedGemmSum.swaps(kernels, true, 32, 9), "1→32 3×3: more filters than offsets");
+        assertFalse(UnfoldedGemmSum.swaps(kernels, true, 16, 108), "too few filters for a packed strip");
+        assertFalse(UnfoldedGemmSum.swaps(kernels, false, 64, 288), "not a weight gradient");
     }
 }
