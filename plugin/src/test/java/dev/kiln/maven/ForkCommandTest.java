@@ -32,7 +32,7 @@ class ForkCommandTest {
         assertEquals(List.of("/opt/jdk/bin/java", "--add-modules", "jdk.incubator.vector",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,dev.kiln.kernels.*::*,0.05",
                 "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm*::pack*",
-                "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block",
+                "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block*",
                 "-XX:CompileCommand=inline,dev.kiln.kernels.*::*Inline",
                 "-XX:ObjectAlignmentInBytes=64", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:CompilerDirectivesFile=" + dir.resolve("out").resolve("kiln-jit-directives.json").toAbsolutePath(),

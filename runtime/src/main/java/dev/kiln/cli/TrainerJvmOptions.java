@@ -87,8 +87,11 @@ public final class TrainerJvmOptions {
      */
     public static final String VECTOR_HELPERS_INLINED = "-XX:CompileCommand=inline,dev.kiln.kernels.*::*Inline";
 
-    /** The GEMM's block of rows (the micro-kernel's caller) is compiled as a root of its own. */
-    public static final String BLOCK_COMPILED_ALONE = "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block";
+    /**
+     * The GEMM's blocks of rows (the micro-kernel's callers: {@code block} and, for B read where
+     * it is, {@code blockDirect}) are compiled as roots of their own.
+     */
+    public static final String BLOCK_COMPILED_ALONE = "-XX:CompileCommand=dontinline,dev.kiln.kernels.PackedGemm::block*";
 
     /** The options that need no file, in command-line order. */
     public static final List<String> OPTIONS = List.of(

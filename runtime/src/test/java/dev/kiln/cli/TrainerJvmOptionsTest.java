@@ -84,7 +84,8 @@ class TrainerJvmOptionsTest {
     @Test
     void theGemmsPackingAndBlocksAreCompiledAlone(@TempDir Path dir) throws IOException, InterruptedException {
         List<String> lines = hotGemmInlining(dir);
-        for (String method : List.of("PackedGemm::block ", "PackedGemm::packA ", "PackedGemm$Strided::pack ")) {
+        for (String method : List.of("PackedGemm::block ", "PackedGemm::blockDirect ", "PackedGemm::packA ",
+                "PackedGemm$Strided::pack ")) {
             List<String> calls = callsOf(lines, method);
             assertTrue(calls.stream().anyMatch(l -> l.endsWith("disallowed by CompileCommand")),
                     method + "kept out of its callers' compiles:\n" + String.join("\n", calls));
