@@ -9,7 +9,10 @@ import dev.kiln.parallel.Parallel;
  * the im2col unfolding of sample {@code i} ({@link Kernels#gemmUnfolded}), split over samples:
  * the samples are cut into fixed groups of {@link #GROUP}, each group's products accumulate into
  * a partial sum of its own (one FMA chain over the group's samples, then {@code k}, in order),
- * and the partial sums are then added in group order, element by element.
+ * and the partial sums are then added in group order, element by element. Where {@link #swaps}
+ * says so, each product is computed transposed ({@link Kernels#unfoldedGemm}, {@code col_i} as
+ * the left operand) and the added sum is transposed once at the end: the same chains, the same
+ * bits.
  *
  * <p>Why over samples: each group packs its samples' {@code A_i} and unfolding once, where a
  * split over strips of C had every thread pack all of every {@code A_i}; and a batch of 64 gives
