@@ -928,8 +928,7 @@ final class PackedGemm {
          * A whole strip of {@code col}, rows {@code pc..pc+kc-1} over output positions
          * {@code q0..q0+NR-1}, for a window of column stride 1: there the strip's positions are a
          * few runs of consecutive input offsets (one per output row they touch), so each row is
-         * copied a vector at a time instead of gathered. A run's last vector ends at the run's
-         * end, overlapping the one before it; runs shorter than a vector go element by element.
+         * copied a vector at a time ({@link PackedGemm#copyRun}) instead of gathered.
          * Every read stays inside the run, so inside the sample. On the CNN example's second
          * convolution the gathers took more of the forward product's time than the micro-kernel.
          */
@@ -946,22 +945,7 @@ final class PackedGemm {
                 int from = gxOff + offsets[pc + p];
                 for (int r = 0; r < runs; r++) {
                     int j = runStart[r];
-                    int len = runLength[r];
-                    int src = from + positions[q0 + j];
-                    int dst = d + j;
-                    if (len >= L) {
-                        int v = 0;
-                        for (; v + L <= len; v += L) {
-                            FloatVector.fromArray(F, gx, src + v).intoArray(pb, dst + v);
-                        }
-                        if (v < len) {
-                            FloatVector.fromArray(F, gx, src + len - L).intoArray(pb, dst + len - L);
-                        }
-                    } else {
-                        for (int v = 0; v < len; v++) {
-                            pb[dst + v] = gx[src + v];
-                        }
-                    }
+                    copyRun(gx, from + positions[q0 + j], pb, d + j, runLength[r]);
                 }
             }
         }
@@ -1054,8 +1038,9 @@ final class PackedGemm {
 
     /**
      * {@code n} floats from {@code src[s..]} to {@code dst[d..]}, a vector at a time, the last
-     * vector ending at the run's end (overlapping the one before it): runs as short as an output
-     * row, where {@code System.arraycopy}'s call costs more than the copy.
+     * vector ending at the run's end (overlapping the one before it), element by element when
+     * shorter than a vector: runs as short as an output row, where {@code System.arraycopy}'s
+     * call costs more than the copy.
      */
     private static void copyRun(float[] src, int s, float[] dst, int d, int n) {
         if (n < L) {
