@@ -132,6 +132,19 @@ public interface Kernels {
         gemm(false, transB, rowFrom, rowTo, n, k, col, 0, p, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code src[rows][cols]} into columns of
+     * {@code dst[cols][rows]}: {@code dst[j·rows + i] = src[i·cols + j]}. A copy, so the same
+     * values with any kernels.
+     */
+    default void transpose(float[] src, int rows, int cols, int rowFrom, int rowTo, float[] dst) {
+        for (int i = rowFrom; i < rowTo; i++) {
+            for (int j = 0; j < cols; j++) {
+                dst[j * rows + i] = src[i * cols + j];
+            }
+        }
+    }
+
     /** Adds {@code bias[j]} to every row of {@code c[rows][n]} for rows {@code [rowFrom,rowTo)}. */
     void addRowVector(float[] c, int rowFrom, int rowTo, int n, float[] bias);
 

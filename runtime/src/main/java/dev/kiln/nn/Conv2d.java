@@ -206,11 +206,7 @@ public final class Conv2d implements Layer {
         if (weightT.length < kk * filters) {
             weightT = new float[kk * filters];
         }
-        for (int f = 0; f < filters; f++) {
-            for (int r = 0; r < kk; r++) {
-                weightT[r * filters + f] = w[f * kk + r];
-            }
-        }
+        compute.kernels().transpose(w, filters, kk, 0, filters, weightT);
     }
 
     /** dcol[K][P] = Wᵀ · dY_n, then folded back onto the input positions it came from. */

@@ -138,11 +138,7 @@ final class UnfoldedGemmSum {
 
     /** Rows {@code [from, to)} of the summed Cᵀ into columns of C. */
     private void transpose(int from, int to) {
-        for (int j = from; j < to; j++) {
-            for (int i = 0; i < m; i++) {
-                c[i * n + j] = summed[j * m + i];
-            }
-        }
+        compute.kernels().transpose(summed, n, m, from, to, c);
     }
 
     /**
