@@ -347,17 +347,35 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * The lanes' sum, added in lane order. Not {@code reduceLanes(ADD)}: the Vector API leaves the
-     * order of a float reduction open, and from JDK 21 C2's intrinsic sums in a tree while the
-     * interpreter sums in order, so a result depended on which tier ran it — and so on the thread
-     * split (seen on JDK 25). Lane order is what JDK 17 does in every tier.
+     * The lanes' sum, added as a fixed tree: each lane {@code i} of the upper half is added to
+     * lane {@code i} of the lower, then again on the halves, down to lane 0 (four adds with 16
+     * lanes). Not {@code reduceLanes(ADD)}: the Vector API leaves the order of a float reduction
+     * open, and from JDK 21 C2's intrinsic sums in a tree while the interpreter sums in order, so
+     * a result depended on which tier ran it, and so on the thread split (seen on JDK 25). The
+     * shuffles and lane-wise adds here round the same in every tier. Not lane by lane in order,
+     * as until the tenth session: fifteen dependent adds, each after a lane extraction, were most
+     * of the CNN's first convolution's weight gradient (its dot products end in one sum per filter
+     * and window offset per sample); its backward pass took 0.43–0.46 ms a batch instead of
+     * 0.53–0.54 at 2 threads (`StepPhases`, alternating JVMs).
      */
     static float sumLanesInline(FloatVector v) {
-        float s = v.lane(0);
-        for (int i = 1; i < L; i++) {
-            s += v.lane(i);
+        for (VectorShuffle<Float> half : HALVES) {
+            v = v.add(v.rearrange(half));
         }
-        return s;
+        return v.lane(0);
+    }
+
+    /** {@link #sumLanesInline}'s shuffles: lane {@code i} takes lane {@code i + L/2}, then {@code i + L/4}, ... (mod L). */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        VectorShuffle<Float>[] h = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int i = 0, step = L / 2; step > 0; i++, step /= 2) {
+            int s = step;
+            h[i] = VectorShuffle.fromOp(F, j -> (j + s) % L);
+        }
+        return h;
     }
 
     private static void dotStoreInline(FloatVector s, float[] a, int ao, float[] b, int bo, int kv, int k,
