@@ -941,12 +941,39 @@ final class PackedGemm {
                 runLength[runs] = len;
                 j += len;
             }
+            if (runs == 2 && twoVectors(runLength[0]) && twoVectors(runLength[1])) {
+                int j1 = runStart[1];
+                copyTwoRuns(gx, gxOff, offsets, pc, kc, positions[q0], runLength[0] - L, positions[q0 + j1], j1,
+                        runLength[1] - L, pb, base);
+                return;
+            }
             for (int p = 0, d = base; p < kc; p++, d += NR) {
                 int from = gxOff + offsets[pc + p];
                 for (int r = 0; r < runs; r++) {
                     int j = runStart[r];
                     copyRun(gx, from + positions[q0 + j], pb, d + j, runLength[r]);
                 }
+            }
+        }
+
+        /**
+         * {@link #copyRunStrip} for a strip of two runs of one to two vectors each (the CNN
+         * example's second convolution: two output rows of 24): per strip row, two vectors per
+         * run, the second ending at the run's end ({@code t0}, {@code t1}: where it starts in
+         * the run), the run's source {@code s0}, {@code s1} ahead of the window offset's. The
+         * general loop's run table, loop and length tests per row cost more than its four
+         * copies: conv2 forward at 2 threads 3.40–3.63 ms a batch against 3.94–4.18
+         * ({@code StepPhases}, alternating JVMs). Same values, same bits.
+         */
+        private static void copyTwoRuns(float[] gx, int gxOff, int[] offsets, int pc, int kc, int s0, int t0, int s1,
+                                        int j1, int t1, float[] pb, int base) {
+            for (int p = 0; p < kc; p++) {
+                int from = gxOff + offsets[pc + p];
+                int d = base + p * NR;
+                FloatVector.fromArray(F, gx, from + s0).intoArray(pb, d);
+                FloatVector.fromArray(F, gx, from + s0 + t0).intoArray(pb, d + t0);
+                FloatVector.fromArray(F, gx, from + s1).intoArray(pb, d + j1);
+                FloatVector.fromArray(F, gx, from + s1 + t1).intoArray(pb, d + j1 + t1);
             }
         }
 
@@ -992,6 +1019,28 @@ final class PackedGemm {
         }
     }
 
+    /** Whether a run of {@code n} floats is copied as exactly two vectors, overlapping or end to end. */
+    private static boolean twoVectors(int n) {
+        return n >= L && n <= 2 * L;
+    }
+
+    /**
+     * One row of the unfolding as op(A), {@code pa[d + q]} for {@code q} in {@code [pc, pc+kc)},
+     * when the block covers whole output rows of {@code t + L} positions (one to two vectors):
+     * each output row's run is two vector copies, the second from {@code t} on. What
+     * {@link PackedGemm#copyRun} does, without its length tests and loop per run: the CNN
+     * example's second convolution backward at 2 threads 8.40–8.94 ms a batch against
+     * 8.76–9.33 ({@code StepPhases}, alternating JVMs). Same values, same bits.
+     */
+    private static void copyRowRuns(float[] gx, int from, int[] positions, int pc, int kc, int t, float[] pa, int d) {
+        int ow = t + L;
+        for (int q = pc, end = pc + kc; q < end; q += ow) {
+            int s = from + positions[q];
+            FloatVector.fromArray(F, gx, s).intoArray(pa, d + q);
+            FloatVector.fromArray(F, gx, s + t).intoArray(pa, d + q + t);
+        }
+    }
+
     /**
      * The unfolding of one sample as op(A), {@code op(A)[r][q] = col[r][q]}: row {@code r} is
      * window offset {@code r}'s input values at every output position, so for a column-stride-1
@@ -1014,7 +1063,9 @@ final class PackedGemm {
             for (int i = 0; i < mc; i++) {
                 int from = u.gxOff + u.offsets[ic + i];
                 int d = i * KC - pc;
-                if (g.sw() == 1) {
+                if (g.sw() == 1 && ox0 == 0 && kc % ow == 0 && twoVectors(ow)) {
+                    copyRowRuns(gx, from, u.positions, pc, kc, ow - L, pa, d);
+                } else if (g.sw() == 1) {
                     // one run per output row: no division per run
                     int ox = ox0;
                     for (int q = pc, end = pc + kc; q < end; ) {

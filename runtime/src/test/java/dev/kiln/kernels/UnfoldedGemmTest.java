@@ -1,9 +1,12 @@
 package dev.kiln.kernels;
 
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static dev.kiln.kernels.KernelAgreementTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -39,7 +42,21 @@ class UnfoldedGemmTest {
         "3 13 41 2 2 2 2 0 0 1 1",
         // more output positions than one reduction block (KC): the unfolding as A in two blocks
         "2 40 40 3 3 1 1 1 1 1 1",
+        // 99 window offsets (a whole MC block of A's rows) and 1,064 positions in output rows of
+        // 28: the first reduction block ends inside an output row, the second starts inside one
+        "11 40 30 3 3 1 1 0 0 0 0",
     };
+
+    /**
+     * Output rows of one vector less, one, two, and one more than two vectors wide: rows of one
+     * to two vectors are copied as two vectors each, the others in general runs.
+     */
+    private static String[] runGeometries() {
+        int l = FloatVector.SPECIES_PREFERRED.length();
+        return IntStream.of(l - 1, l, 2 * l, 2 * l + 1)
+                .mapToObj(ow -> "3 5 " + (ow + 2) + " 3 3 1 1 0 0 0 0")
+                .toArray(String[]::new);
+    }
 
     private static Window2d w(String csv) {
         int[] v = Arrays.stream(csv.split(" ")).mapToInt(Integer::parseInt).toArray();
@@ -58,7 +75,7 @@ class UnfoldedGemmTest {
 
     private static void check(Kernels k) {
         Random r = new Random(7);
-        for (String geo : GEOMETRIES) {
+        for (String geo : Stream.concat(Arrays.stream(GEOMETRIES), Arrays.stream(runGeometries())).toList()) {
             Window2d g = w(geo);
             int kk = g.colRows();
             int p = g.outPlane();
