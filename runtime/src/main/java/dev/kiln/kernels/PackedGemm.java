@@ -531,6 +531,17 @@ final class PackedGemm {
      * whole tile. Whole vectors of whole rows go straight into C; the rest go through the scratch
      * tile, whose valid part is copied back.
      */
+    /**
+     * Columns of a partial strip of {@code cols} that {@link #edge} reads, so the ones packing
+     * zero-pads up to: whole vectors for the {@link #narrowKernel}, the whole strip for the full
+     * micro-kernel. Padding to NR regardless wrote, for the CNN example's second convolution, two
+     * zero columns (576 elements each, with stride NR) for every column of the weight gradient's
+     * last 16-filter strip, per sample, that no kernel read.
+     */
+    static int paddedColumns(int cols) {
+        return cols <= NARROW ? (cols + L - 1) / L * L : NR;
+    }
+
     private static void edge(int kc, float[] pa, int ao, float[] pb, int bo, int bs, float[] c, int co, int ldc,
                              boolean load, int mr, int nr, float[] t, float[] init, int io) {
         if (nr <= NARROW) {
@@ -739,7 +750,7 @@ final class PackedGemm {
         private static void copyPartialRows(float[] b, int src, int brs, int kc, int cols, float[] pb, int base) {
             for (int p = 0, d = base; p < kc; p++, d += NR, src += brs) {
                 System.arraycopy(b, src, pb, d, cols);
-                VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
+                VectorKernels.fillVector(pb, d + cols, d + paddedColumns(cols), 0f);
             }
         }
 
@@ -773,7 +784,7 @@ final class PackedGemm {
                     pb[d] = b[src + p];
                 }
             }
-            for (int j = cols; j < NR; j++) {
+            for (int j = cols, end = paddedColumns(cols); j < end; j++) {
                 zero(pb, base + j, kc, NR);
             }
         }
@@ -908,7 +919,7 @@ final class PackedGemm {
                     for (int p = 0, d = base; p < kc; p++, d += NR) {
                         run(pc + p, q0, q0 + cols, pb, d, 1);
                         if (cols < NR) {
-                            VectorKernels.fillVector(pb, d + cols, d + NR, 0f);
+                            VectorKernels.fillVector(pb, d + cols, d + paddedColumns(cols), 0f);
                         }
                     }
                 } else {
@@ -917,7 +928,7 @@ final class PackedGemm {
                     for (int j = 0; j < cols; j++) {
                         run(r0 + j, pc, pc + kc, pb, base + j, NR);
                     }
-                    for (int j = cols; j < NR; j++) {
+                    for (int j = cols, end = paddedColumns(cols); j < end; j++) {
                         zero(pb, base + j, kc, NR);
                     }
                 }
