@@ -952,7 +952,7 @@ final class PackedGemm {
                 runLength[runs] = len;
                 j += len;
             }
-            if (runs == 2 && twoVectors(runLength[0]) && twoVectors(runLength[1])) {
+            if (runs == 2 && VectorKernels.twoVectors(runLength[0]) && VectorKernels.twoVectors(runLength[1])) {
                 int j1 = runStart[1];
                 copyTwoRuns(gx, gxOff, offsets, pc, kc, positions[q0], runLength[0] - L, positions[q0 + j1], j1,
                         runLength[1] - L, pb, base);
@@ -1030,11 +1030,6 @@ final class PackedGemm {
         }
     }
 
-    /** Whether a run of {@code n} floats is copied as exactly two vectors, overlapping or end to end. */
-    private static boolean twoVectors(int n) {
-        return n >= L && n <= 2 * L;
-    }
-
     /**
      * One row of the unfolding as op(A), {@code pa[d + q]} for {@code q} in {@code [pc, pc+kc)},
      * when the block covers whole output rows of {@code t + L} positions (one to two vectors):
@@ -1074,7 +1069,7 @@ final class PackedGemm {
             for (int i = 0; i < mc; i++) {
                 int from = u.gxOff + u.offsets[ic + i];
                 int d = i * KC - pc;
-                if (g.sw() == 1 && ox0 == 0 && kc % ow == 0 && twoVectors(ow)) {
+                if (g.sw() == 1 && ox0 == 0 && kc % ow == 0 && VectorKernels.twoVectors(ow)) {
                     copyRowRuns(gx, from, u.positions, pc, kc, ow - L, pa, d);
                 } else if (g.sw() == 1) {
                     // one run per output row: no division per run

@@ -935,8 +935,12 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Whether a run of {@code n} floats is one to two vectors: two vectors cover it, overlapping or end to end. */
-    private static boolean twoVectors(int n) {
+    /**
+     * Whether a run of {@code n} floats is one to two vectors long, so that two vector loads or
+     * stores cover it exactly, overlapping or end to end: the runs the packing and
+     * {@link #col2im} copy or add without a loop per run.
+     */
+    static boolean twoVectors(int n) {
         return n >= L && n <= 2 * L;
     }
 
