@@ -522,6 +522,17 @@ final class PackedGemm {
     }
 
     /**
+     * Columns of a partial strip of {@code cols} that {@link #edge} reads, so the ones packing
+     * zero-pads up to: whole vectors for the {@link #narrowKernel}, the whole strip for the full
+     * micro-kernel. Padding to NR regardless wrote, for the CNN example's second convolution, two
+     * zero columns (576 elements each, with stride NR) for every column of the weight gradient's
+     * last 16-filter strip, per sample, that no kernel read.
+     */
+    private static int paddedColumns(int cols) {
+        return cols <= NARROW ? (cols + L - 1) / L * L : NR;
+    }
+
+    /**
      * A tile cut by the edge of C. A strip at most {@link #NARROW} columns wide (the last strip of
      * 1024 or 256 columns, of 10 classes, of 676 output positions) runs the one-vector
      * {@link #narrowKernel}, so it no longer computes a whole {@link #NR}-wide tile for them
@@ -531,17 +542,6 @@ final class PackedGemm {
      * whole tile. Whole vectors of whole rows go straight into C; the rest go through the scratch
      * tile, whose valid part is copied back.
      */
-    /**
-     * Columns of a partial strip of {@code cols} that {@link #edge} reads, so the ones packing
-     * zero-pads up to: whole vectors for the {@link #narrowKernel}, the whole strip for the full
-     * micro-kernel. Padding to NR regardless wrote, for the CNN example's second convolution, two
-     * zero columns (576 elements each, with stride NR) for every column of the weight gradient's
-     * last 16-filter strip, per sample, that no kernel read.
-     */
-    static int paddedColumns(int cols) {
-        return cols <= NARROW ? (cols + L - 1) / L * L : NR;
-    }
-
     private static void edge(int kc, float[] pa, int ao, float[] pb, int bo, int bs, float[] c, int co, int ldc,
                              boolean load, int mr, int nr, float[] t, float[] init, int io) {
         if (nr <= NARROW) {
