@@ -675,9 +675,10 @@ final class PackedGemm {
     /**
      * Where packed B comes from. {@link #pack} writes reduction {@code [pc, pc+kc)} × columns
      * {@code [jc, jc+nc)} of op(B) as NR-wide strips: strip {@code s} holds {@code B[pc+p][jc+s·NR+j]}
-     * at {@code pbOff + s·NR·kc + p·NR + j}; columns past the block are zero. The offset lets
-     * threads pack strips of one shared panel ({@link Shared}). One instance of each kind
-     * per thread, set for the call, so a call allocates nothing.
+     * at {@code pbOff + s·NR·kc + p·NR + j}; columns past the block are zero as far as the
+     * kernels read them ({@link #paddedColumns}). The offset lets threads pack strips of one
+     * shared panel ({@link Shared}). One instance of each kind per thread, set for the call, so
+     * a call allocates nothing.
      */
     private abstract static class BSource {
         abstract void pack(int pc, int kc, int jc, int nc, float[] pb, int pbOff);
