@@ -886,14 +886,8 @@ public final class VectorKernels implements Kernels {
                     if (sw == 1 && twoVectors(x1 - x0)) {
                         // the output rows whose window row ki is inside the input, then one
                         // run of one to two vectors per row
-                        int y0 = 0;
-                        while (y0 < oh && y0 * g.sh() - g.padTop() + ki < 0) {
-                            y0++;
-                        }
-                        int y1 = oh;
-                        while (y1 > y0 && (y1 - 1) * g.sh() - g.padTop() + ki >= h) {
-                            y1--;
-                        }
+                        int y0 = Math.min(oh, g.firstInsideY(ki));
+                        int y1 = Math.max(y0, g.endInsideY(ki));
                         int d = dxOff + (c * h + y0 * g.sh() - g.padTop() + ki) * w + x0 - g.padLeft() + kj;
                         addRowRuns(col, o + y0 * ow + x0, ow, dx, d, g.sh() * w, y1 - y0, x1 - x0 - L);
                         continue;

@@ -58,6 +58,20 @@ public record Window2d(int channels, int inH, int inW, int kh, int kw, int sh, i
         return channels * kh * kw;
     }
 
+    /** First output row whose window row {@code ki} is at or below input row 0. */
+    int firstInsideY(int ki) {
+        // smallest y with y*sh - padTop + ki >= 0
+        int need = padTop - ki;
+        return need <= 0 ? 0 : (need + sh - 1) / sh;
+    }
+
+    /** One past the last output row whose window row {@code ki} is inside the input. */
+    int endInsideY(int ki) {
+        // largest y with y*sh - padTop + ki <= inH - 1, plus one, clamped to outH
+        int lim = inH - 1 + padTop - ki;
+        return lim < 0 ? 0 : Math.min(outH(), lim / sh + 1);
+    }
+
     /** First output column whose window starts at or right of input column 0 for window column {@code kj}. */
     int firstInsideX(int kj) {
         // smallest x with x*sw - padLeft + kj >= 0
