@@ -1067,10 +1067,12 @@ final class PackedGemm {
             float[] gx = u.gx;
             int ow = g.outW();
             int ox0 = pc % ow;
+            // whole output rows of one to two vectors: each copied as two vectors
+            boolean rowRuns = g.sw() == 1 && ox0 == 0 && kc % ow == 0 && VectorKernels.twoVectors(ow);
             for (int i = 0; i < mc; i++) {
                 int from = u.gxOff + u.offsets[ic + i];
                 int d = i * KC - pc;
-                if (g.sw() == 1 && ox0 == 0 && kc % ow == 0 && VectorKernels.twoVectors(ow)) {
+                if (rowRuns) {
                     copyRowRuns(gx, from, u.positions, pc, kc, ow - L, pa, d);
                 } else if (g.sw() == 1) {
                     // one run per output row: no division per run
