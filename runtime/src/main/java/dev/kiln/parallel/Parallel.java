@@ -2,7 +2,7 @@ package dev.kiln.parallel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,6 +12,13 @@ import java.util.concurrent.locks.LockSupport;
  * worker that has not woken up yet. Waiting threads park instead of spinning. Because a chunk's
  * result never depends on which thread computes it, results are bit-identical for every thread
  * count.
+ *
+ * <p>A job's chunks are cut into one home block per thread, in order: thread {@code t} (the
+ * caller is thread 0) claims its own block's chunks first and only then the others'. So when the
+ * layers of a step split the same samples the same way, each thread mostly reads what it wrote
+ * itself, and less data crosses between the cores. On the 2-vCPU host, whose cross-core traffic
+ * is twice as slow in its slow state, the CNN's step scaled 1.85–1.88× from 1 to 2 threads
+ * against 1.69–1.82× with chunks claimed in one shared order (StepScaling, alternating JVMs).
  *
  * <p>A {@link #forRange} call allocates nothing: the pool has one job slot, reused by every call.
  * Each call gets a new generation number, and a chunk is claimed by a compare-and-set on a
@@ -51,8 +58,13 @@ public final class Parallel implements AutoCloseable {
     private int chunks;
     private Thread caller;
 
-    /** The job's generation (high 32 bits) and its next unclaimed chunk (low 32 bits). */
-    private final AtomicLong next = new AtomicLong();
+    /**
+     * Per home block, at index {@code block * SLOT}: the job's generation (high 32 bits) and the
+     * block's next unclaimed chunk (low 32 bits). One cache line per block, so threads claiming
+     * in their own blocks do not contend.
+     */
+    private final AtomicLongArray next;
+    private static final int SLOT = 8;
     /** Chunks of the current job finished (run, or skipped after a failure). */
     private final AtomicInteger done = new AtomicInteger();
     private volatile Throwable failure;
@@ -67,8 +79,10 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
+        this.next = new AtomicLongArray(threads * SLOT);
         for (int i = 1; i < threads; i++) {
-            Thread t = new Thread(this::workerLoop, "kiln-worker-" + i);
+            int home = i;
+            Thread t = new Thread(() -> workerLoop(home), "kiln-worker-" + i);
             t.setDaemon(true);
             t.start();
         }
@@ -127,10 +141,12 @@ public final class Parallel implements AutoCloseable {
                 this.caller = me;
                 failure = null;
                 done.set(0);
-                next.set((long) gen << 32);
+                for (int b = 0; b < threads; b++) {
+                    next.set(b * SLOT, (long) gen << 32 | blockStart(b, chunks, threads));
+                }
                 lock.notifyAll();
             }
-            work(gen, body, n, grain, chunks, me);
+            work(gen, body, n, grain, chunks, me, 0);
             if (done.get() < chunks) {
                 long until = System.nanoTime() + SPIN_NANOS;
                 while (done.get() < chunks && System.nanoTime() < until) {
@@ -156,18 +172,39 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
+    /** First chunk of thread {@code block}'s home block when {@code chunks} are cut into {@code threads} blocks. */
+    static int blockStart(int block, int chunks, int threads) {
+        return (int) ((long) block * chunks / threads);
+    }
+
     /**
-     * Claims and runs chunks of job {@code gen} until none are left or a newer job replaced it;
-     * after a failure, claims without running.
+     * Claims and runs chunks of job {@code gen}, those of block {@code home} first, then of the
+     * blocks after it, until none are left or a newer job replaced it; after a failure, claims
+     * without running.
      */
-    private void work(int gen, RangeBody body, int n, int grain, int chunks, Thread caller) {
-        while (true) {
-            long v = next.get();
-            int c = (int) v;
-            if ((int) (v >>> 32) != gen || c >= chunks) {
+    private void work(int gen, RangeBody body, int n, int grain, int chunks, Thread caller, int home) {
+        for (int i = 0; i < threads; i++) {
+            int block = (home + i) % threads;
+            if (!workBlock(gen, body, n, grain, chunks, caller, block)) {
                 return;
             }
-            if (!next.compareAndSet(v, v + 1)) {
+        }
+    }
+
+    /** Runs block {@code block}'s unclaimed chunks; false once a newer job has replaced {@code gen}. */
+    private boolean workBlock(int gen, RangeBody body, int n, int grain, int chunks, Thread caller, int block) {
+        int end = blockStart(block + 1, chunks, threads);
+        int at = block * SLOT;
+        while (true) {
+            long v = next.get(at);
+            int c = (int) v;
+            if ((int) (v >>> 32) != gen) {
+                return false;
+            }
+            if (c >= end) {
+                return true;
+            }
+            if (!next.compareAndSet(at, v, v + 1)) {
                 continue;
             }
             try {
@@ -190,7 +227,7 @@ public final class Parallel implements AutoCloseable {
         return Math.max(minGrain, (n + threads * 4 - 1) / (threads * 4));
     }
 
-    private void workerLoop() {
+    private void workerLoop(int home) {
         long seen = 0;
         while (true) {
             int gen;
@@ -222,7 +259,7 @@ public final class Parallel implements AutoCloseable {
                 jobChunks = chunks;
                 jobCaller = caller;
             }
-            work(gen, b, jobN, jobGrain, jobChunks, jobCaller);
+            work(gen, b, jobN, jobGrain, jobChunks, jobCaller, home);
         }
     }
 

@@ -4,10 +4,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -46,6 +49,44 @@ class ParallelTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Each thread runs its own home block: with 4 chunks on 2 threads, the caller takes chunks 0
+     * and 1 and the worker 2 and 3. Every chunk waits until the other thread is inside a chunk
+     * too, so neither can finish its block alone and start on the other's; with one shared
+     * claiming order, chunks 0 and 1 would go to different threads.
+     */
+    @Test
+    void eachThreadRunsItsHomeBlock() throws Exception {
+        try (Parallel p = new Parallel(2)) {
+            for (int round = 0; round < 20; round++) {
+                Thread[] ranBy = new Thread[4];
+                CyclicBarrier pair = new CyclicBarrier(2);
+                p.forRange(4, 1, (from, to) -> {
+                    ranBy[from] = Thread.currentThread();
+                    try {
+                        pair.await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertEquals(Thread.currentThread(), ranBy[0], "round " + round);
+                assertEquals(Thread.currentThread(), ranBy[1], "round " + round);
+                assertNotEquals(Thread.currentThread(), ranBy[2], "round " + round);
+                assertEquals(ranBy[2], ranBy[3], "round " + round);
+            }
+        }
+    }
+
+    @Test
+    void blocksCoverTheChunksInOrder() {
+        assertEquals(0, Parallel.blockStart(0, 7, 2));
+        assertEquals(3, Parallel.blockStart(1, 7, 2));
+        assertEquals(7, Parallel.blockStart(2, 7, 2));
+        assertEquals(1, Parallel.blockStart(1, 5, 5));
+        assertEquals(0, Parallel.blockStart(1, 1, 3), "fewer chunks than threads: empty blocks first");
+        assertEquals(1, Parallel.blockStart(3, 1, 3));
     }
 
     @Test
