@@ -15,11 +15,17 @@ import java.util.function.LongSupplier;
  * first epoch took 0.75–1.00× its time in 10 alternating pairs (MLP, median 0.94) and 0.73–0.99×
  * in 5 (CNN on 12,800 images, median 0.95). The bits do not change: results never depend on the
  * thread count.
+ *
+ * <p>Busy means more than one core's worth of compiling (the C1 and C2 threads together): ending
+ * the one-thread start there rather than at half a core made the CNN's 2-thread run on 12,800
+ * images 0.06–0.1 s shorter (medians of 18 alternating JVMs each, 4.57–4.66 s against 4.64–4.76
+ * s), about what its last one-thread batches lost against two threads; the MLP's was the same
+ * (1.47 against 1.48 s, 8 pairs).
  */
 final class JitWarmup {
 
     /** Compile milliseconds per wall millisecond above which the JIT counts as busy. */
-    static final double BUSY = 0.5;
+    static final double BUSY = 1.0;
     /** The window the compile rate is measured over. */
     static final long WINDOW_NANOS = 50_000_000L;
 

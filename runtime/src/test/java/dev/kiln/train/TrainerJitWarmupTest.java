@@ -46,7 +46,7 @@ class TrainerJitWarmupTest {
             trainer.trainEpoch(NoiseImages.of(16, 8), 1, (epoch, batch, batches, done, loss) -> {
                 inline.add(parallel.runsInline());
                 nanos.addAndGet(WINDOW_NANOS);
-                compileMillis.addAndGet(batch <= busyBatches ? 40 : 0);
+                compileMillis.addAndGet(batch <= busyBatches ? 60 : 0);
             });
             assertFalse(parallel.runsInline(), "the pool is left running in parallel after the epoch, busy JIT or not");
             for (Parameter p : net.parameters()) {
