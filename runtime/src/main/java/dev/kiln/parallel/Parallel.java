@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * caller is thread 0) claims its own block's chunks first and only then the others'. So when the
  * layers of a step split the same samples the same way, each thread mostly reads what it wrote
  * itself, and less data crosses between the cores. On the 2-vCPU host, whose cross-core traffic
- * is twice as slow in its slow state, the CNN's step scaled 1.85–1.88× from 1 to 2 threads
- * against 1.69–1.82× with chunks claimed in one shared order (StepScaling, alternating JVMs).
+ * is twice as slow in its slow state, the CNN's step scaled 1.84–1.88× from 1 to 2 threads
+ * against 1.69–1.86× with chunks claimed in one shared order (StepScaling, 6 pairs of JVMs in
+ * turn; the pairs differed in the slow state).
  *
  * <p>A {@link #forRange} call allocates nothing: the pool has one job slot, reused by every call.
  * Each call gets a new generation number, and a chunk is claimed by a compare-and-set on a

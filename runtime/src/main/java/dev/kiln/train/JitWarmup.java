@@ -18,9 +18,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Busy means more than one core's worth of compiling (the C1 and C2 threads together): ending
  * the one-thread start there rather than at half a core made the CNN's 2-thread run on 12,800
- * images 0.06–0.1 s shorter (medians of 18 alternating JVMs each, 4.57–4.66 s against 4.64–4.76
- * s), about what its last one-thread batches lost against two threads; the MLP's was the same
- * (1.47 against 1.48 s, 8 pairs).
+ * images 0.12 s shorter (4.61 s against 4.73 s, medians of 18 JVMs each, in turn), roughly
+ * what its last one-thread batches lost against two threads; the MLP's was the same (1.47
+ * against 1.48 s, 8 pairs).
  */
 final class JitWarmup {
 
