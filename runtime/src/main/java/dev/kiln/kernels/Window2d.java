@@ -60,30 +60,37 @@ public record Window2d(int channels, int inH, int inW, int kh, int kw, int sh, i
 
     /** First output row whose window row {@code ki} is at or below input row 0. */
     int firstInsideY(int ki) {
-        // smallest y with y*sh - padTop + ki >= 0
-        int need = padTop - ki;
-        return need <= 0 ? 0 : (need + sh - 1) / sh;
+        return firstInside(padTop, ki, sh);
     }
 
     /** One past the last output row whose window row {@code ki} is inside the input. */
     int endInsideY(int ki) {
-        // largest y with y*sh - padTop + ki <= inH - 1, plus one, clamped to outH
-        int lim = inH - 1 + padTop - ki;
-        return lim < 0 ? 0 : Math.min(outH(), lim / sh + 1);
+        return endInside(inH, padTop, ki, sh, outH());
     }
 
     /** First output column whose window starts at or right of input column 0 for window column {@code kj}. */
     int firstInsideX(int kj) {
-        // smallest x with x*sw - padLeft + kj >= 0
-        int need = padLeft - kj;
-        return need <= 0 ? 0 : (need + sw - 1) / sw;
+        return firstInside(padLeft, kj, sw);
     }
 
     /** One past the last output column that reads inside the input for window column {@code kj}. */
     int endInsideX(int kj) {
-        // largest x with x*sw - padLeft + kj <= inW - 1, plus one, clamped to outW
-        int lim = inW - 1 + padLeft - kj;
-        return lim < 0 ? 0 : Math.min(outW(), lim / sw + 1);
+        return endInside(inW, padLeft, kj, sw, outW());
+    }
+
+    /** Along one axis: the smallest output index o with {@code o·stride - pad + k >= 0}. */
+    private static int firstInside(int pad, int k, int stride) {
+        int need = pad - k;
+        return need <= 0 ? 0 : (need + stride - 1) / stride;
+    }
+
+    /**
+     * Along one axis: one past the largest output index o with {@code o·stride - pad + k <= in - 1},
+     * clamped to {@code out}.
+     */
+    private static int endInside(int in, int pad, int k, int stride, int out) {
+        int lim = in - 1 + pad - k;
+        return lim < 0 ? 0 : Math.min(out, lim / stride + 1);
     }
 
     @Override
