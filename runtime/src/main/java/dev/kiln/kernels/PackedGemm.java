@@ -128,7 +128,9 @@ final class PackedGemm {
         /** A transposed block of A staged by {@link #packA}, and the gather offsets down it. */
         final float[] staged = new float[STAGED_FLOATS];
         final StrideMap stagedColumns = new StrideMap(L);
-        final Strided strided = new Strided();
+        /** Reads operand blocks ahead of the kernels, for this thread. */
+        final Preload preload = new Preload();
+        final Strided strided = new Strided(preload);
         final Unfolded unfolded = new Unfolded();
         final StridedRows stridedRows = new StridedRows();
     }
@@ -265,6 +267,8 @@ final class PackedGemm {
     private static void blockDirect(Buffers buf, Strided src, ASource as, int ic, int mc, int pc, int kc, int jc,
                                     int nc, float[] c, int cOff, int ldc, boolean load, float[] rowInit) {
         packRows(buf, as, ic, mc, pc, kc);
+        // the strips below read B down 48 columns at a time, out of the prefetchers' reach
+        buf.preload.block(src.b, src.bOff + pc * src.brs + jc, src.brs, kc, nc);
         int whole = nc / NR * NR;
         strips(buf, src.b, src.bOff + pc * src.brs + jc, 1, src.brs, ic, mc, kc, jc, whole, c, cOff, ldc, load,
                 rowInit);
@@ -694,6 +698,11 @@ final class PackedGemm {
         private final StrideMap columns = new StrideMap(NR);
         /** Lane {@code q} of a column's vector goes to row {@code q} of the strip. */
         private final StrideMap rows = new StrideMap(L);
+        private final Preload preload;
+
+        Strided(Preload preload) {
+            this.preload = preload;
+        }
 
         void set(float[] b, int bOff, int brs, int bcs) {
             this.b = b;
@@ -711,6 +720,10 @@ final class PackedGemm {
          */
         @Override
         void pack(int pc, int kc, int jc, int nc, float[] pb, int pbOff) {
+            if (bcs != 1) {
+                // a transposed strip gathers across NR of B's rows at a time, out of the prefetchers' reach
+                preload.block(b, bOff + jc * bcs + pc, bcs, nc, kc);
+            }
             for (int s = 0; s < nc; s += NR) {
                 int cols = Math.min(NR, nc - s);
                 int base = pbOff + s * kc;
