@@ -4,6 +4,7 @@ import dev.kiln.kernels.Kernels;
 import dev.kiln.kernels.Window2d;
 import dev.kiln.nn.Compute;
 import dev.kiln.nn.Conv2d;
+import dev.kiln.nn.Dense;
 import dev.kiln.nn.DropConnect;
 import dev.kiln.nn.Layer;
 import dev.kiln.nn.MaxPool2d;
@@ -89,6 +90,9 @@ public record MemoryEstimate(long parameters, long optimizer, long activations, 
                 workspace += maxBatch * out; // argmax indices, ints
             } else if (l instanceof DropConnect d) {
                 workspace += d.weight().size(); // the masked weights
+            }
+            if (l instanceof Dense d) {
+                workspace += d.forwardScratchFloats(maxBatch);
             }
             in = (int) out;
         }

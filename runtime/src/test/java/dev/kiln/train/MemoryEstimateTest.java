@@ -68,6 +68,20 @@ class MemoryEstimateTest {
         }
     }
 
+    @Test
+    void aWideDenseLayerCountsItsPartialSums() {
+        try (Parallel p = new Parallel(2)) {
+            // 16 filters of 26×26 flattened: 10,816 inputs, a wide layer; the 64 → 10 one is not
+            Network net = build(p, List.of(LayerSpec.of("conv2d", "filters", "16", "kernel", "3"), LayerSpec.of("flatten"),
+                    LayerSpec.of("dense", "units", "64"), LayerSpec.of("dense", "units", "10"), LayerSpec.of("softmax")));
+            MemoryEstimate e = MemoryEstimate.of(net, "adam", 64, 500, SCALAR, 2, 0, 0);
+            // the convolution's scratch as above, and four parts' partial sums of 64 outputs for
+            // the evaluation batch of 500
+            long conv = (8 + 2) * 9L * 26 * 26 + 8L * 16 * 9;
+            assertEquals((conv + 4L * 500 * 64) * 4, e.workspace(), e.toString());
+        }
+    }
+
     /**
      * The vector kernels' GEMM keeps packing buffers per thread (about 3.5 MB each) and two
      * panels for the shared-B product: the estimate counts them, so they grow with the threads.
