@@ -51,8 +51,9 @@ public class Dense implements Layer {
     private final Parallel.RangeBody biasGradBody = this::biasGradColumns;
 
     /**
-     * Input features from which the forward product is split into {@link #PARTS}: where {@code W}
-     * (at least 4,096 rows) no longer stays in cache between steps. The MLP's 784 and 512 stay whole.
+     * Input features from which the forward product is split into {@link #PARTS}: a convolution's
+     * flattened output, whose {@code W} runs to megabytes and leaves the cache between steps. The
+     * MLP's layers (784 and 512 inputs) stay whole.
      */
     static final int SPLIT_IN = 4096;
     /**
