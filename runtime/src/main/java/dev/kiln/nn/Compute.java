@@ -52,19 +52,22 @@ public final class Compute {
      * ({@link Kernels#gemmUnfolded}, never materialized): a convolution's weight gradient
      * {@code dW = Σ dY_n·col_nᵀ} with {@code transB}. Split over fixed groups of samples whose
      * partial sums are added in order ({@link UnfoldedGemmSum}): the same bits at any thread count.
+     * Unless {@code rowSums} is null, also {@code rowSums[r] = Σ_i Σ_p A_i[r][p]}, each sample's
+     * row sums added in sample order: a convolution's bias gradient {@code db = Σ_n Σ_p dY_n}.
      */
     public void gemmSumUnfolded(boolean transB, int m, int n, int k, float[] a, int lda, int aStride, float[] x,
-                                int xStride, Window2d g, int items, float[] c) {
-        unfoldedSum.sum(transB, m, n, k, a, lda, aStride, x, xStride, g, items, c);
+                                int xStride, Window2d g, int items, float[] c, float[] rowSums) {
+        unfoldedSum.sum(transB, m, n, k, a, lda, aStride, x, xStride, g, items, c, rowSums);
     }
 
     /**
      * Floats of scratch {@link #gemmSumUnfolded} keeps for a sum of {@code items} products of
-     * {@code m×n}: one partial sum per group of samples. Kept between calls and shared by the
-     * layers of one {@code Compute} (it grows to the largest), so adding it up per layer overestimates.
+     * {@code m×n}: one partial sum per group of samples, and each sample's {@code m} row sums. Kept
+     * between calls and shared by the layers of one {@code Compute} (it grows to the largest), so
+     * adding it up per layer overestimates.
      */
     public static long gemmSumUnfoldedScratch(int items, int m, int n) {
-        return (long) ((items + UnfoldedGemmSum.GROUP - 1) / UnfoldedGemmSum.GROUP) * m * n;
+        return (long) ((items + UnfoldedGemmSum.GROUP - 1) / UnfoldedGemmSum.GROUP) * m * n + (long) items * m;
     }
 
     /** Element-wise work is split in chunks that are multiples of this, so vector and scalar

@@ -18,9 +18,8 @@ import java.util.List;
  * the kernels copy it from the sample straight into their packed GEMM panels
  * ({@link dev.kiln.kernels.Kernels#gemmUnfolded}); only the input gradient unfolds into scratch.
  * Work is split over samples for the forward pass and the input gradient, over fixed groups of
- * samples for the weight gradient ({@link Compute#gemmSumUnfolded}) and over filters for the bias
- * gradient, whose sums over the batch always run in sample order: results are bit-identical at
- * any thread count.
+ * samples for the weight gradient and the bias gradient ({@link Compute#gemmSumUnfolded}), whose
+ * sums over the batch run in a fixed order: results are bit-identical at any thread count.
  */
 public final class Conv2d implements Layer {
 
@@ -49,7 +48,6 @@ public final class Conv2d implements Layer {
     private boolean reluAfter;
     /** Whether the ReLU before leaves its backward pass to this layer ({@link #takeReluBackward}). */
     private boolean reluBefore;
-    private final Parallel.RangeBody biasGradBody = this::biasGradFilters;
     private final Parallel.RangeBody inputGradBody = this::inputGradSamples;
 
     /**
@@ -159,11 +157,9 @@ public final class Conv2d implements Layer {
         // memory cost about 10 ms of it. Split over groups of samples (see UnfoldedGemmSum and
         // convolution.md).
         int p = g.outPlane();
+        // the bias gradient, each filter's dY summed per sample, with it while the sample is in cache
         compute.gemmSumUnfolded(true, filters, g.colRows(), p, dy, p, outSize(), input, inSize(), g, batch,
-                weight.grad());
-        if (bias != null) {
-            par.forRange(filters, par.grainFor(filters, 1), biasGradBody);
-        }
+                weight.grad(), bias == null ? null : bias.grad());
         if (!inputGrad) {
             return null;
         }
@@ -175,24 +171,6 @@ public final class Conv2d implements Layer {
         transposeWeight();
         par.forRange(batch, grain, inputGradBody);
         return gradIn;
-    }
-
-    /**
-     * Filters {@code [from, to)}: each filter's sum over the batch, sample by sample in order. The
-     * loop runs over samples outside, so that dY is read in runs of the chunk's filters rather
-     * than one output plane per sample (147 KB apart in the CNN example's second convolution);
-     * each filter's sum is still added up in sample order, so the bits are the same.
-     */
-    private void biasGradFilters(int from, int to) {
-        int p = g.outPlane();
-        float[] db = bias.grad();
-        java.util.Arrays.fill(db, from, to, 0f);
-        for (int n = 0; n < batch; n++) {
-            int o = n * outSize();
-            for (int f = from; f < to; f++) {
-                db[f] += compute.kernels().sum(dy, o + f * p, o + (f + 1) * p);
-            }
-        }
     }
 
     /**

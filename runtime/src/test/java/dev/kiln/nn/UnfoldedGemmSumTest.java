@@ -57,9 +57,51 @@ class UnfoldedGemmSumTest {
                 float[] c = RandomArrays.gaussian(r, size);
                 try (Parallel par = new Parallel(threads)) {
                     new Compute(kernels, par).gemmSumUnfolded(true, filters, kk, p, dy, p, filters * p, x, in, g,
-                            items, c);
+                            items, c, null);
                 }
                 assertArrayEquals(expected, c, kernels.name() + " " + g + " x" + items + " threads=" + threads);
+            }
+        }
+    }
+
+    /**
+     * With row sums asked for (a convolution's bias gradient), each row of each sample's
+     * {@code dY} summed by {@link Kernels#sum}, then added over the samples in sample order: bit
+     * for bit at 1, 2 and 3 threads, transposed products and a partial last group included; the
+     * weight gradient is the same as without them.
+     */
+    @ParameterizedTest
+    @CsvSource({"64,32,26,26,20", "32,1,28,28,17", "8,3,9,9,8"})
+    void rowSumsArePerSampleSumsAddedInSampleOrder(int filters, int channels, int h, int w, int items) {
+        Window2d g = new Window2d(channels, h, w, 3, 3, 1, 1, 0, 0, 0, 0);
+        int kk = g.colRows();
+        int p = g.outPlane();
+        int in = channels * h * w;
+        for (Kernels kernels : new Kernels[] {KernelProvider.get(), new ScalarKernels()}) {
+            Random r = new Random(filters * 7L + items);
+            float[] dy = RandomArrays.gaussian(r, items * filters * p);
+            float[] x = RandomArrays.gaussian(r, items * in);
+            float[] expected = new float[filters];
+            for (int i = 0; i < items; i++) {
+                for (int f = 0; f < filters; f++) {
+                    int row = (i * filters + f) * p;
+                    expected[f] += kernels.sum(dy, row, row + p);
+                }
+            }
+            float[] without = new float[filters * kk];
+            try (Parallel par = new Parallel(1)) {
+                new Compute(kernels, par).gemmSumUnfolded(true, filters, kk, p, dy, p, filters * p, x, in, g, items,
+                        without, null);
+            }
+            for (int threads : new int[] {1, 2, 3}) {
+                float[] c = new float[filters * kk];
+                float[] sums = RandomArrays.gaussian(r, filters);
+                try (Parallel par = new Parallel(threads)) {
+                    new Compute(kernels, par).gemmSumUnfolded(true, filters, kk, p, dy, p, filters * p, x, in, g,
+                            items, c, sums);
+                }
+                assertArrayEquals(expected, sums, kernels.name() + " x" + items + " threads=" + threads);
+                assertArrayEquals(without, c, "the weight gradient, threads=" + threads);
             }
         }
     }

@@ -62,8 +62,9 @@ class MemoryEstimateTest {
             // are packed from the input, never kept), and the pool's argmax indices for the
             // evaluation batch of 500
             long poolIndices = 500L * 8 * 14 * 14;
-            // the weight gradient's partial sums: 64 samples in groups of 8, 8 filters × 9 offsets each
-            long partials = 8L * 8 * 9;
+            // the weight gradient's partial sums: 64 samples in groups of 8, 8 filters × 9 offsets
+            // each; and the bias gradient's sums, 8 filters for each of the 64 samples
+            long partials = 8L * 8 * 9 + 64L * 8;
             assertEquals(((8 + 2) * colSize + poolIndices + partials) * 4, e.workspace(), "im2col scratch: " + e);
         }
     }
@@ -77,7 +78,7 @@ class MemoryEstimateTest {
             MemoryEstimate e = MemoryEstimate.of(net, "adam", 64, 500, SCALAR, 2, 0, 0);
             // the convolution's scratch as above, and four parts' partial sums of 64 outputs for
             // the evaluation batch of 500
-            long conv = (8 + 2) * 9L * 26 * 26 + 8L * 16 * 9;
+            long conv = (8 + 2) * 9L * 26 * 26 + 8L * 16 * 9 + 64L * 16;
             assertEquals((conv + 4L * 500 * 64) * 4, e.workspace(), e.toString());
         }
     }
