@@ -172,6 +172,7 @@ final class PackedGemm {
         Buffers buf = BUFFERS.get();
         Strided src = buf.strided;
         src.set(b, bOff, brs, bcs);
+        src.readAhead = Preload.cold(k, n);
         StridedRows rows = buf.stridedRows;
         rows.set(a, aOff, ars, acs);
         gemm(buf, src, rows, rowFrom, rowTo, n, k, c, cOff, ldc, acc, rowInit);
@@ -267,8 +268,10 @@ final class PackedGemm {
     private static void blockDirect(Buffers buf, Strided src, ASource as, int ic, int mc, int pc, int kc, int jc,
                                     int nc, float[] c, int cOff, int ldc, boolean load, float[] rowInit) {
         packRows(buf, as, ic, mc, pc, kc);
-        // the strips below read B down 48 columns at a time, out of the prefetchers' reach
-        buf.preload.block(src.b, src.bOff + pc * src.brs + jc, src.brs, kc, nc);
+        if (src.readAhead) {
+            // the strips below read B down 48 columns at a time, out of the prefetchers' reach
+            buf.preload.block(src.b, src.bOff + pc * src.brs + jc, src.brs, kc, nc);
+        }
         int whole = nc / NR * NR;
         strips(buf, src.b, src.bOff + pc * src.brs + jc, 1, src.brs, ic, mc, kc, jc, whole, c, cOff, ldc, load,
                 rowInit);
@@ -699,6 +702,8 @@ final class PackedGemm {
         /** Lane {@code q} of a column's vector goes to row {@code q} of the strip. */
         private final StrideMap rows = new StrideMap(L);
         private final Preload preload;
+        /** Whether blocks are read ahead ({@link Preload#cold}); {@link #set} clears it. */
+        boolean readAhead;
 
         Strided(Preload preload) {
             this.preload = preload;
@@ -709,6 +714,7 @@ final class PackedGemm {
             this.bOff = bOff;
             this.brs = brs;
             this.bcs = bcs;
+            this.readAhead = false;
         }
 
         /**
@@ -720,7 +726,7 @@ final class PackedGemm {
          */
         @Override
         void pack(int pc, int kc, int jc, int nc, float[] pb, int pbOff) {
-            if (bcs != 1) {
+            if (readAhead && bcs != 1) {
                 // a transposed strip gathers across NR of B's rows at a time, out of the prefetchers' reach
                 preload.block(b, bOff + jc * bcs + pc, bcs, nc, kc);
             }

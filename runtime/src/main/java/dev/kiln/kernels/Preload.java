@@ -22,6 +22,11 @@ package dev.kiln.kernels;
  * push themselves, and the packed A block beside them, out of L2 before the kernel got to them;
  * smaller ones are more likely still in cache, and cheap to read in any order (reading ahead
  * made the 512→10 layer's input gradient, 5,120 floats of {@code W}, 6 % slower in JMH).
+ * And only blocks of a product whose whole {@code B} holds at least {@link #COLD_FLOATS}
+ * ({@link #cold}), as the wide layer's does (1.18 M floats, or 295 K in each of its four parts):
+ * a smaller {@code B} was still in cache in training and lost to being read twice. The MLP's
+ * products at 2 threads, whose column chunks of 144 fall inside the block bounds (113 K floats
+ * of its 784×512 weights), ran 8–11 % slower in JMH with their blocks read ahead.
  * Preloading reads and never writes, so results are the same bits either way. One instance per
  * thread ({@link PackedGemm}'s per-thread buffers), so that its {@link #sink} is never shared.
  */
@@ -33,8 +38,19 @@ final class Preload {
     /** Smallest block read ahead: 64 KB, more than L1 holds. */
     static final int MIN_FLOATS = 1 << 14;
 
+    /**
+     * Fewest floats of a product's {@code op(B)} for it to be read ahead: 1 MB, the L2 of the hosts
+     * this is measured on, which such an operand cannot still be in from an earlier call.
+     */
+    static final int COLD_FLOATS = 1 << 18;
+
     /** Floats per 64-byte cache line. */
     private static final int LINE = 16;
+
+    /** Whether a product's {@code k×n} {@code op(B)} is large enough to read ahead: {@link #COLD_FLOATS}. */
+    static boolean cold(int k, int n) {
+        return (long) k * n >= COLD_FLOATS;
+    }
 
     /** Where the loads' sum goes, so that the JIT cannot drop them as unused. */
     float sink;

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PreloadTest {
 
@@ -46,6 +48,15 @@ class PreloadTest {
         Preload p = new Preload();
         p.block(a, 3, 40, 1024, 20);
         assertEquals(2048f, p.sink);
+    }
+
+    @Test
+    void onlyAProductWhoseBIsAtLeastAnL2IsCold() {
+        assertTrue(Preload.cold(2304, 128), "a part of the CNN's 9216→128 weights");
+        assertTrue(Preload.cold(128, 2304), "a chunk of its input gradient's Wᵀ");
+        assertFalse(Preload.cold(784, 144), "a 2-thread column chunk of the MLP's 784×512 weights");
+        assertFalse(Preload.cold(512, 144), "of its 512×512 ones");
+        assertFalse(Preload.cold(Preload.COLD_FLOATS - 1, 1));
     }
 
     @Test
