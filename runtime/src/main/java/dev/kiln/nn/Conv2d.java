@@ -157,7 +157,7 @@ public final class Conv2d implements Layer {
         // memory cost about 10 ms of it. Split over groups of samples (see UnfoldedGemmSum and
         // convolution.md).
         int p = g.outPlane();
-        // the bias gradient, each filter's dY summed per sample, with it while the sample is in cache
+        // with the bias gradient: each filter's dY summed per sample in the same task, while in cache
         compute.gemmSumUnfolded(true, filters, g.colRows(), p, dy, p, outSize(), input, inSize(), g, batch,
                 weight.grad(), bias == null ? null : bias.grad());
         if (!inputGrad) {

@@ -116,7 +116,7 @@ public class Dense implements Layer {
             output = new float[batch * out];
         }
         weightsUsed = weights(training);
-        if (in >= SPLIT_IN) {
+        if (wide()) {
             if (partials.length < PARTS * batch * out) {
                 partials = new float[PARTS * batch * out];
             }
@@ -142,7 +142,12 @@ public class Dense implements Layer {
      * wide layer, none for others.
      */
     public long forwardScratchFloats(long batch) {
-        return in >= SPLIT_IN ? PARTS * batch * out : 0;
+        return wide() ? PARTS * batch * out : 0;
+    }
+
+    /** Whether the forward product is split into {@link #PARTS} ({@link #SPLIT_IN} inputs or more). */
+    private boolean wide() {
+        return in >= SPLIT_IN;
     }
 
     /** Parts {@code [from, to)} of a wide layer's product, each on this thread alone, into {@link #partials}. */
@@ -165,7 +170,7 @@ public class Dense implements Layer {
      * follows; for a wide layer, {@code y} is first the sum of the part products, in part order.
      */
     private void addBiasRows(int from, int to) {
-        if (in >= SPLIT_IN) {
+        if (wide()) {
             compute.kernels().sumColumns(partials, PARTS, batch * out, from * out, to * out, output);
         }
         compute.kernels().addRowVector(output, from, to, out, bias.value());
