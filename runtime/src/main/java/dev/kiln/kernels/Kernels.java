@@ -44,6 +44,15 @@ public interface Kernels {
     }
 
     /**
+     * Column chunks of at least {@link #gemmColumnGrain()} may start at any multiple of this
+     * width and still give the same bits. The vector kernels' vector width: a chunk's partial
+     * last strip is then whole vectors, which cost less than a whole strip.
+     */
+    default int gemmColumnStep() {
+        return gemmColumnGrain();
+    }
+
+    /**
      * Floats of GEMM packing buffers these kernels keep for a pool of {@code threads}: per thread
      * that multiplies, and for the pool's one {@link #newSharedGemm} product. For memory estimates.
      */

@@ -195,6 +195,12 @@ public final class VectorKernels implements Kernels {
         return Math.max(48, PackedGemm.NR);
     }
 
+    /** One vector: the packed kernel's edge computes a partial strip of whole vectors a vector at a time. */
+    @Override
+    public int gemmColumnStep() {
+        return L;
+    }
+
     /**
      * Fewest rows for which packing an untransposed B pays: packing costs {@code k·n} copies per
      * call, repaid over the rows (measured at 64×512×784: break-even near 16 rows, 2× faster

@@ -180,15 +180,39 @@ class ParallelGemmTest {
     }
 
     /**
+     * Each thread's block of columns ends near {@code n/threads}, at a multiple of the kernels'
+     * column step, and is cut into chunks of whole strips from its start: 512 columns with a step
+     * of 16 go 96 and 160 to the first thread, 96 and 160 to the second, not 288 and 224.
+     */
+    @Test
+    void columnBlocksAreEvenAndChunksWholeStrips() {
+        java.util.Map<Integer, Integer> widthAt = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Kernels counting = onEachGemm(args -> widthAt.put((int) args[13], (int) args[4]), 16);
+        try (Parallel p = new Parallel(2)) {
+            new Compute(counting, p).gemm(false, false, 64, 512, 8, new float[64 * 8], 8, new float[8 * 512], 512,
+                    new float[64 * 512], 512, false);
+        }
+        assertEquals(java.util.Map.of(0, 96, 96, 160, 256, 96, 352, 160), widthAt);
+    }
+
+    /**
      * The scalar kernels (a final class) behind a recording proxy: {@code onGemm} sees the
      * arguments of every offset GEMM call, so a test sees how a product was split.
      */
     private static Kernels onEachGemm(java.util.function.Consumer<Object[]> onGemm) {
+        return onEachGemm(onGemm, 0);
+    }
+
+    /** As {@link #onEachGemm(java.util.function.Consumer)}, with a column step of {@code step} when positive. */
+    private static Kernels onEachGemm(java.util.function.Consumer<Object[]> onGemm, int step) {
         ScalarKernels scalar = new ScalarKernels();
         return (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
                 new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
                     if (method.getName().equals("gemm") && args.length == 16) {
                         onGemm.accept(args);
+                    }
+                    if (step > 0 && method.getName().equals("gemmColumnStep")) {
+                        return step;
                     }
                     return method.invoke(scalar, args);
                 });
