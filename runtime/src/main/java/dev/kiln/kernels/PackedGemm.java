@@ -52,10 +52,14 @@ final class PackedGemm {
     static final int NR = NRV * L;
     /**
      * Widest edge strip {@link #edge} computes with the one-vector {@link #narrowKernel} rather than
-     * as a whole tile. One vector only: two narrow calls for a 32-wide strip measured no faster
-     * than one whole tile (512³ 0.97–1.00×, 64×512×784 0.93–1.00×).
+     * as a whole tile: two vectors. A whole tile for a 32-column strip cost more than a whole
+     * strip (64×80×512 took 28.4 µs against 26.3 for 64×96×512), and the CNN's dense layer has
+     * one in every product (128 columns: two strips and 32). One thread, JMH, 2 forks each,
+     * against one vector: 64×128×2304 (the wide layer's forward part) +4–6 %, 64×80×512
+     * +9–15 %, 64×512×512 +1–5 %, 64×512×784 +3–4 %; the eighth session had measured 512³ and
+     * 64×512×784 no faster, before the forward pass read B in place.
      */
-    private static final int NARROW = L;
+    private static final int NARROW = 2 * L;
 
     /**
      * Reduction block. Longer blocks mean fewer passes of each C tile through the micro-kernel
@@ -541,8 +545,8 @@ final class PackedGemm {
 
     /**
      * A tile cut by the edge of C. A strip at most {@link #NARROW} columns wide (the last strip of
-     * 1024 or 256 columns, of 10 classes, of 676 output positions) runs the one-vector
-     * {@link #narrowKernel}, so it no longer computes a whole {@link #NR}-wide tile for them
+     * 1024, 512, 256 or 128 columns, of 10 classes, of 676 output positions) runs the one-vector
+     * {@link #narrowKernel} once per vector, so it no longer computes a whole {@link #NR}-wide tile for them
      * (one thread, same JVM alternating with the whole-tile edge: 256³ 1.07–1.11×, 64×10×512
      * 1.33–1.37×, 32×676×9 1.03×, 1024³ 0.99–1.02×); wider ones run the full micro-kernel on a
      * scratch tile. Both kernels perform each element's same chain, so the bits are those of a
