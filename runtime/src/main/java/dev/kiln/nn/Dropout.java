@@ -24,6 +24,8 @@ public final class Dropout implements Layer {
     /** Key of the mask of the last forward, or nothing when it was not a training forward. */
     private long lastKey;
     private boolean lastTraining;
+    /** Whether the max pool before applies this layer's mask to the gradient ({@link #gradientMaskedByPrevious}). */
+    private boolean maskedByPrevious;
     private float[] output = new float[0];
     private float[] gradIn = new float[0];
     /** What the current call masks ({@code x} forward, {@code dy} backward) and where it writes. */
@@ -89,10 +91,13 @@ public final class Dropout implements Layer {
         return output;
     }
 
-    /** The gradient goes through the kept elements, with the same scale. */
+    /**
+     * The gradient goes through the kept elements, with the same scale; where the max pool before
+     * applies the mask ({@link #gradientMaskedByPrevious}), {@code dy} itself.
+     */
     @Override
     public float[] backward(float[] dy, int batch) {
-        if (!lastTraining) {
+        if (!lastTraining || maskedByPrevious) {
             return dy;
         }
         int n = batch * features;
@@ -101,6 +106,29 @@ public final class Dropout implements Layer {
         }
         mask(dy, gradIn, n);
         return gradIn;
+    }
+
+    /**
+     * Leaves the backward pass's mask to the max pool before this layer ({@link Network} pairs
+     * them), which applies it to each sample's gradient as it reads it
+     * ({@link MaxPool2d#takeDropoutBackward}); this layer's backward pass then hands {@code dy}
+     * down untouched.
+     */
+    void gradientMaskedByPrevious() {
+        maskedByPrevious = true;
+    }
+
+    /** Whether the last forward pass drew a mask (a training pass with a rate above 0). */
+    boolean masking() {
+        return lastTraining;
+    }
+
+    /**
+     * {@code out = in · mask · scale} on {@code [from, to)} of a batch, with the last forward
+     * pass's mask: what this layer's backward pass does to those elements.
+     */
+    void maskGradient(float[] in, float[] out, int from, int to) {
+        compute.kernels().dropout(lastKey, threshold, scale, in, out, from, to);
     }
 
     /** {@code out = in · mask(lastKey) · scale} over {@code [0, n)}. */

@@ -37,7 +37,7 @@ public final class Network {
         this.scale = scale;
         this.shift = shift;
         this.layers = List.copyOf(layers);
-        fuseActivations(this.layers);
+        fuseNeighbours(this.layers);
         this.classes = Layer.size(layers.get(layers.size() - 1).outputShape());
         this.inputSize = Layer.size(inputShape);
     }
@@ -78,17 +78,21 @@ public final class Network {
     /**
      * Passes over the batch saved, with the same bits: a ReLU after a convolution or a dense
      * layer is applied by that layer while its output is in cache; a max pool or a convolution
-     * after a ReLU does the ReLU's backward pass in its own. The ReLU then passes values or
-     * gradients through. The layers' switches for this are package-private, so only a network
-     * flips them, and only for a ReLU that is really there.
+     * after a ReLU does the ReLU's backward pass in its own, and a max pool applies the mask of a
+     * dropout after it to the gradient. The ReLU then passes values or gradients through, and the
+     * dropout gradients. The layers' switches for this are package-private, so only a network
+     * flips them, and only for a ReLU or a dropout that is really there.
      */
-    private static void fuseActivations(List<Layer> layers) {
+    private static void fuseNeighbours(List<Layer> layers) {
         for (int i = 0; i + 1 < layers.size(); i++) {
             if (layers.get(i + 1) instanceof Relu relu && takeReluForward(layers.get(i))) {
                 relu.appliedByPrevious();
             }
             if (layers.get(i) instanceof Relu relu && takeReluBackward(layers.get(i + 1))) {
                 relu.derivedByNext();
+            }
+            if (layers.get(i) instanceof MaxPool2d pool && layers.get(i + 1) instanceof Dropout dropout) {
+                pool.takeDropoutBackward(dropout);
             }
         }
     }
