@@ -6,11 +6,9 @@ import dev.kiln.spec.LayerSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.kiln.nn.RandomArrays.gaussian;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,30 +47,7 @@ class ActivationFusionTest {
 
     @Test
     void fusedNetworkGivesTheBitsOfTheLayersRunOneByOne() {
-        int batch = 5;
-        float[] x = gaussian(batch * Layer.size(INPUT), 1);
-        float[] gradLogits = gaussian(batch * 3, 2);
-
-        Network net = Network.build(compute, SPECS, INPUT, 3, 0, 1, SEED);
-        float[] logits = net.logits(x, batch, true).clone();
-        net.backwardFromLogits(gradLogits, batch);
-
-        List<Layer> alone = layersAlone();
-        float[] a = x;
-        for (int i = 0; i < alone.size() - 1; i++) {
-            a = alone.get(i).forward(a, batch, true);
-        }
-        assertArrayEquals(a, logits, "logits");
-        float[] g = gradLogits;
-        for (int i = alone.size() - 2; i >= 0 && g != null; i--) {
-            g = alone.get(i).backward(g, batch);
-        }
-        List<Parameter> fused = net.parameters();
-        List<Parameter> separate = new ArrayList<>();
-        alone.forEach(l -> separate.addAll(l.parameters()));
-        for (int i = 0; i < fused.size(); i++) {
-            assertArrayEquals(separate.get(i).grad(), fused.get(i).grad(), fused.get(i).name() + " gradient");
-        }
+        LayersOneByOne.assertNetworkGivesTheirBits(compute, SPECS, INPUT, 3, SEED, 0, 5);
     }
 
     @Test
@@ -109,18 +84,5 @@ class ActivationFusionTest {
     private static float[] input(List<Layer> layers, int i, int batch, long seed) {
         int[] shape = i == 0 ? INPUT : layers.get(i - 1).outputShape();
         return gaussian(batch * Layer.size(shape), seed);
-    }
-
-    /** The same layers, made as {@link Network#build} makes them but never put in a network. */
-    private List<Layer> layersAlone() {
-        List<Layer> layers = new ArrayList<>();
-        int[] shape = INPUT.clone();
-        for (int i = 0; i < SPECS.size(); i++) {
-            Layer l = LayerFactory.create(compute, SPECS.get(i), i, shape,
-                    layers.stream().allMatch(x -> x.parameters().isEmpty()), SEED);
-            layers.add(l);
-            shape = l.outputShape();
-        }
-        return layers;
     }
 }

@@ -6,11 +6,9 @@ import dev.kiln.spec.LayerSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.kiln.nn.RandomArrays.gaussian;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,32 +43,7 @@ class DropoutFusionTest {
 
     @Test
     void fusedNetworkGivesTheBitsOfTheLayersRunOneByOne() {
-        int batch = 5;
-        float[] x = gaussian(batch * Layer.size(INPUT), 1);
-        float[] gradLogits = gaussian(batch * 3, 2);
-
-        Network net = Network.build(compute, SPECS, INPUT, 3, 0, 1, SEED);
-        net.setStep(STEP);
-        float[] logits = net.logits(x, batch, true).clone();
-        net.backwardFromLogits(gradLogits, batch);
-
-        List<Layer> alone = layersAlone();
-        float[] a = x;
-        for (int i = 0; i < alone.size() - 1; i++) {
-            alone.get(i).setStep(STEP);
-            a = alone.get(i).forward(a, batch, true);
-        }
-        assertArrayEquals(a, logits, "logits");
-        float[] g = gradLogits;
-        for (int i = alone.size() - 2; i >= 0 && g != null; i--) {
-            g = alone.get(i).backward(g, batch);
-        }
-        List<Parameter> fused = net.parameters();
-        List<Parameter> separate = new ArrayList<>();
-        alone.forEach(l -> separate.addAll(l.parameters()));
-        for (int i = 0; i < fused.size(); i++) {
-            assertArrayEquals(separate.get(i).grad(), fused.get(i).grad(), fused.get(i).name() + " gradient");
-        }
+        LayersOneByOne.assertNetworkGivesTheirBits(compute, SPECS, INPUT, 3, SEED, STEP, 5);
     }
 
     @Test
@@ -84,18 +57,5 @@ class DropoutFusionTest {
         assertTrue(dy == layers.get(3).backward(dy, batch), "the dropout after the max pool makes no backward pass");
         float[] dy7 = gaussian(batch * Layer.size(layers.get(7).outputShape()), 5);
         assertTrue(dy7 != layers.get(7).backward(dy7, batch), "the dropout after a ReLU runs its own backward pass");
-    }
-
-    /** The same layers, made as {@link Network#build} makes them but never put in a network. */
-    private List<Layer> layersAlone() {
-        List<Layer> layers = new ArrayList<>();
-        int[] shape = INPUT.clone();
-        for (int i = 0; i < SPECS.size(); i++) {
-            Layer l = LayerFactory.create(compute, SPECS.get(i), i, shape,
-                    layers.stream().allMatch(x -> x.parameters().isEmpty()), SEED);
-            layers.add(l);
-            shape = l.outputShape();
-        }
-        return layers;
     }
 }
