@@ -160,9 +160,9 @@ public class Dense implements Layer {
         }
     }
 
-    /** First input feature of {@code part}; {@link #PARTS} gives {@code in}. */
+    /** First input feature of {@code part}, cut as the pool cuts home blocks; {@link #PARTS} gives {@code in}. */
     private int partStart(int part) {
-        return (int) ((long) part * in / PARTS);
+        return Parallel.blockStart(part, in, PARTS);
     }
 
     /**

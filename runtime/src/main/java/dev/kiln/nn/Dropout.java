@@ -124,10 +124,10 @@ public final class Dropout implements Layer {
     }
 
     /**
-     * {@code out = in · mask · scale} on {@code [from, to)} of a batch, with the last forward
-     * pass's mask: what this layer's backward pass does to those elements.
+     * {@code out = in · mask · scale} on {@code [from, to)} of a batch, with the mask of the last
+     * training forward pass: what this layer's passes do to those elements.
      */
-    void maskGradient(float[] in, float[] out, int from, int to) {
+    void applyMask(float[] in, float[] out, int from, int to) {
         compute.kernels().dropout(lastKey, threshold, scale, in, out, from, to);
     }
 
@@ -139,6 +139,6 @@ public final class Dropout implements Layer {
     }
 
     private void maskChunk(int from, int to) {
-        compute.kernels().dropout(lastKey, threshold, scale, maskIn, maskOut, from, to);
+        applyMask(maskIn, maskOut, from, to);
     }
 }

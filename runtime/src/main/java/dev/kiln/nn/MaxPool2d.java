@@ -74,7 +74,7 @@ public final class MaxPool2d extends Pool2d {
         compute.kernels().fill(gradIn, xo, xo + inSize, 0f);
         float[] g = dy;
         if (dropoutAfter != null && dropoutAfter.masking()) {
-            dropoutAfter.maskGradient(dy, gated, o0, o0 + outSize);
+            dropoutAfter.applyMask(dy, gated, o0, o0 + outSize);
             g = gated;
         }
         if (reluBefore) {

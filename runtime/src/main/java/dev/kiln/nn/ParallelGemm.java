@@ -176,7 +176,7 @@ final class ParallelGemm {
         int b0 = blockStart(t, threads);
         int width = blockStart(t + 1, threads) - b0;
         int grain = kernels.gemmColumnGrain();
-        return b0 + (int) ((long) (c % perThread) * width / perThread) / grain * grain;
+        return b0 + Parallel.blockStart(c % perThread, width, perThread) / grain * grain;
     }
 
     /** The first column of thread {@code t}'s block; {@code n} for {@code t} = threads. */
@@ -185,7 +185,7 @@ final class ParallelGemm {
             return n;
         }
         int step = kernels.gemmColumnStep();
-        return (int) ((long) t * n / threads) / step * step;
+        return Parallel.blockStart(t, n, threads) / step * step;
     }
 
     /** Rows {@code [rowFrom, rowTo)} × columns {@code [j0, j0+width)} of the product. */

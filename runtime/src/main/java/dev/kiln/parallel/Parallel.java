@@ -173,8 +173,13 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** First chunk of thread {@code block}'s home block when {@code chunks} are cut into {@code threads} blocks. */
-    static int blockStart(int block, int chunks, int threads) {
+    /**
+     * First chunk of thread {@code block}'s home block when {@code chunks} are cut into
+     * {@code threads} blocks: {@code ⌊block·chunks/threads⌋}. Public so that work cut the same way
+     * outside a job (a wide dense layer's parts, a GEMM's column blocks) lines up with the home
+     * blocks of the jobs around it.
+     */
+    public static int blockStart(int block, int chunks, int threads) {
         return (int) ((long) block * chunks / threads);
     }
 
