@@ -96,17 +96,14 @@ final class PackedGemm {
     }
 
     /**
-     * Column stride of a transposed op(B), in floats, of which a multiple makes packing read
-     * each column a vector at a time and scatter it down the strip's rows, instead of gathering
-     * each row from NR columns. Columns 2 KB apart, or a multiple of it, fall into one or two of
-     * L1's 64 sets: the 48 lines a row's gathers touch outnumber the sets' 12 ways, so each line
-     * is evicted before the next row reads it again. One thread, one JVM, 16 alternating rounds
-     * (a scratch switch), the gathers' time over the scatters': {@code dY·Wᵀ} 64×512×512 1.06–1.08,
-     * 64×784×512 1.07–1.08, 64×512×1024 1.27, 64×128×9216 1.11–1.13; but at strides of 128–384
-     * floats, where the gathered lines spread over 4–8 sets, 0.87–0.97 (the CNN's 64×9216×128
-     * 0.92–0.94). The packed values, so the bits, are the same either way.
+     * Whether whole transposed blocks of op(B) are packed by {@link Transpose16}, 16 columns by 16
+     * rows at a time in registers: with 16-float vectors. Otherwise each row of a strip is gathered
+     * a vector at a time. The transposed blocks replaced scatters down each column (where columns
+     * lie a multiple of 2 KB apart, which alias in L1) and gathers: {@code dY·Wᵀ} 64×512×512's
+     * packing 45–50 µs against 77–78 (one thread, JDK 17). The packed values, so the bits, are
+     * the same either way.
      */
-    static final int SCATTER_STRIDE = 512;
+    private static final boolean TRANSPOSE_BLOCKS = L == Transpose16.N;
 
     /**
      * Floats of packing buffers for a pool of {@code threads}: each thread's {@link Buffers}, and
@@ -703,8 +700,6 @@ final class PackedGemm {
         int bcs;
         /** Lane {@code j} of a transposed strip reads column {@code j} of op(B). */
         private final StrideMap columns = new StrideMap(NR);
-        /** Lane {@code q} of a column's vector goes to row {@code q} of the strip. */
-        private final StrideMap rows = new StrideMap(L);
         private final Preload preload;
         /** Whether blocks are read ahead ({@link Preload#cold}); {@link #set} clears it. */
         boolean readAhead;
@@ -745,18 +740,17 @@ final class PackedGemm {
                     } else {
                         copyPartialRows(b, src, brs, kc, cols, pb, base);
                     }
-                } else if (cols == NR) {
-                    // transposed B, a whole strip: each row of the strip gathers its NR values
-                    // (one from each column of op(B)) a vector at a time, where scalar copies
-                    // wrote with stride NR; or, where the columns alias in L1, scatters
-                    int src = bOff + (jc + s) * bcs + pc;
-                    int p = 0;
-                    if (bcs % SCATTER_STRIDE == 0) {
-                        p = scatterColumns(b, src, bcs, kc, rows.of(NR), pb, base);
-                    }
-                    gatherRows(b, src, columns.of(bcs), p, kc, pb, base);
                 } else {
-                    copyPartialColumns(b, bOff + (jc + s) * bcs + pc, bcs, kc, cols, pb, base);
+                    // transposed B: whole L×L blocks in registers, then each remaining row of a
+                    // whole strip gathered a vector at a time; the rest of a partial strip copied
+                    int src = bOff + (jc + s) * bcs + pc;
+                    int blocked = TRANSPOSE_BLOCKS ? cols / L * L : 0;
+                    int p = transposeBlocks(b, src, bcs, kc, blocked, pb, base);
+                    if (cols == NR) {
+                        gatherRows(b, src, columns.of(bcs), p, kc, pb, base);
+                    } else {
+                        copyPartialColumns(b, src, bcs, kc, cols, blocked, p, pb, base);
+                    }
                 }
             }
         }
@@ -779,17 +773,21 @@ final class PackedGemm {
         }
 
         /**
-         * Columns a multiple of 2 KB apart: one vector down each column of op(B), scattered to
-         * its row of the strip; returns the first row of the strip not packed (a partial vector).
+         * Rows {@code [0, p)} of a transposed strip's first {@code blocked} columns (a multiple of
+         * L), L×L blocks at a time ({@link Transpose16}); returns {@code p}, {@code kc} rounded
+         * down to L, or 0 when nothing is blocked.
          */
-        private static int scatterColumns(float[] b, int src, int bcs, int kc, int[] down, float[] pb, int base) {
-            int p = 0;
-            for (; p + L <= kc; p += L) {
-                for (int j = 0; j < NR; j++) {
-                    FloatVector.fromArray(F, b, src + j * bcs + p).intoArray(pb, base + p * NR + j, down, 0);
+        private static int transposeBlocks(float[] b, int src, int bcs, int kc, int blocked, float[] pb, int base) {
+            if (blocked == 0) {
+                return 0;
+            }
+            int end = kc / L * L;
+            for (int j = 0; j < blocked; j += L) {
+                for (int p = 0; p < end; p += L) {
+                    Transpose16.block(b, src + j * bcs + p, bcs, pb, base + p * NR + j, NR);
                 }
             }
-            return p;
+            return end;
         }
 
         /** Rows {@code [p, kc)} of a whole transposed strip, each gathered a vector at a time. */
@@ -801,10 +799,16 @@ final class PackedGemm {
             }
         }
 
-        /** The last, narrower strip of a transposed B: each column read contiguously, written with stride NR. */
-        private static void copyPartialColumns(float[] b, int src, int bcs, int kc, int cols, float[] pb, int base) {
+        /**
+         * The last, narrower strip of a transposed B, zero-padded: each column read contiguously
+         * and written with stride NR, from row {@code p0} for the first {@code blocked} columns
+         * (rows before it packed already), from row 0 for the others.
+         */
+        private static void copyPartialColumns(float[] b, int src, int bcs, int kc, int cols, int blocked, int p0,
+                                               float[] pb, int base) {
             for (int j = 0; j < cols; j++, src += bcs) {
-                for (int p = 0, d = base + j; p < kc; p++, d += NR) {
+                int p = j < blocked ? p0 : 0;
+                for (int d = base + p * NR + j; p < kc; p++, d += NR) {
                     pb[d] = b[src + p];
                 }
             }
