@@ -591,13 +591,29 @@ final class PackedGemm {
      * A (the dense layers' weight gradient {@code Xᵀ·dY}) needs gathers. Interleaved strips needed
      * them the other way round: packing A was 7.6 % of the execution samples of a 3-epoch MLP run
      * (2.6 % now), and the MLP's first epoch got faster in 10 of 12 alternating pairs, the CNN's
-     * on 12,800 images in 3 of 3; {@code Xᵀ·dY} alone got some 7 % slower.
+     * on 12,800 images in 3 of 3; {@code Xᵀ·dY} alone got some 7 % slower. With 16-float vectors
+     * a transposed A is packed in {@link Transpose16} blocks, as a transposed B is.
      */
     private static void packA(float[] a, int aOff, int ars, int acs, int ic, int mc, int pc, int kc, float[] pa,
                               Buffers buf) {
         if (acs == 1) {
             for (int i = 0; i < mc; i++) {
                 System.arraycopy(a, aOff + (ic + i) * ars + pc, pa, i * KC, kc);
+            }
+        } else if (TRANSPOSE_BLOCKS) {
+            // transposed A: L×L blocks in registers, then each row's last values and the last
+            // rows gathered
+            int rows = mc / L * L;
+            int end = kc / L * L;
+            for (int i = 0; i < rows; i += L) {
+                for (int p = 0; p < end; p += L) {
+                    Transpose16.block(a, aOff + (ic + i) * ars + (pc + p) * acs, acs, pa, i * KC + p, KC);
+                }
+            }
+            int[] map = buf.aColumns.of(acs);
+            for (int i = 0; i < mc; i++) {
+                int p = i < rows ? end : 0;
+                gatherColumn(a, aOff + (ic + i) * ars + (pc + p) * acs, acs, map, kc - p, pa, i * KC + p);
             }
         } else if (acs % STAGE_STRIDE == 0) {
             // transposed A whose rows fall into few L1 sets: the block's rows copied close together first
@@ -620,9 +636,9 @@ final class PackedGemm {
     }
 
     /**
-     * Row stride of a transposed A, in floats, of which a multiple makes {@link #packA} copy the
-     * block's rows into a staging buffer before gathering its columns. Rows 1 KB apart, or a
-     * multiple of it, fall into at most four of L1's 64 sets: a gather down {@code kc} rows
+     * Row stride of a transposed A, in floats, of which a multiple makes {@link #packA} (without
+     * {@link Transpose16} blocks) copy the block's rows into a staging buffer before gathering its
+     * columns. Rows 1 KB apart, or a multiple of it, fall into at most four of L1's 64 sets: a gather down {@code kc} rows
      * touches {@code kc} lines there, more than those sets' ways hold, so every line is evicted
      * before the next column's gather reads it again. Staged, the CNN's dense layer 9216→128
      * (its weight gradient {@code Xᵀ·dY} gathers down rows 9,216 floats apart) ran its backward
