@@ -602,7 +602,8 @@ final class PackedGemm {
             }
         } else if (TRANSPOSE_BLOCKS) {
             // transposed A: L×L blocks in registers, then each row's last values and the last
-            // rows gathered
+            // rows copied one by one (scalar: so rare that vector gathers would stay uncompiled,
+            // boxing every vector)
             int rows = mc / L * L;
             int end = kc / L * L;
             for (int i = 0; i < rows; i += L) {
@@ -610,10 +611,9 @@ final class PackedGemm {
                     Transpose16.block(a, aOff + (ic + i) * ars + (pc + p) * acs, acs, pa, i * KC + p, KC);
                 }
             }
-            int[] map = buf.aColumns.of(acs);
             for (int i = 0; i < mc; i++) {
                 int p = i < rows ? end : 0;
-                gatherColumn(a, aOff + (ic + i) * ars + (pc + p) * acs, acs, map, kc - p, pa, i * KC + p);
+                copyColumn(a, aOff + (ic + i) * ars + (pc + p) * acs, acs, kc - p, pa, i * KC + p);
             }
         } else if (acs % STAGE_STRIDE == 0) {
             // transposed A whose rows fall into few L1 sets: the block's rows copied close together first
@@ -658,6 +658,13 @@ final class PackedGemm {
      * {@code pa[d..]}: one row of a transposed op(A). A method of its own so that C2 compiles
      * these loops alone (see {@link Strided#pack}).
      */
+    /** {@code n} values of a column of A, {@code acs} apart from {@code a[src]}, into {@code pa[d..]}. */
+    private static void copyColumn(float[] a, int src, int acs, int n, float[] pa, int d) {
+        for (int p = 0; p < n; p++) {
+            pa[d + p] = a[src + p * acs];
+        }
+    }
+
     private static void gatherColumn(float[] a, int src, int acs, int[] map, int kc, float[] pa, int d) {
         int p = 0;
         for (; p + L <= kc; p += L) {
@@ -757,15 +764,16 @@ final class PackedGemm {
                         copyPartialRows(b, src, brs, kc, cols, pb, base);
                     }
                 } else {
-                    // transposed B: whole L×L blocks in registers, then each remaining row of a
-                    // whole strip gathered a vector at a time; the rest of a partial strip copied
+                    // transposed B: whole L×L blocks in registers, the rest copied one by one
+                    // (scalar: so rare that vector gathers would stay uncompiled, boxing every
+                    // vector); without 16-float vectors, a whole strip's rows gathered
                     int src = bOff + (jc + s) * bcs + pc;
-                    int blocked = TRANSPOSE_BLOCKS ? cols / L * L : 0;
-                    int p = transposeBlocks(b, src, bcs, kc, blocked, pb, base);
-                    if (cols == NR) {
-                        gatherRows(b, src, columns.of(bcs), p, kc, pb, base);
+                    if (TRANSPOSE_BLOCKS || cols < NR) {
+                        int blocked = TRANSPOSE_BLOCKS ? cols / L * L : 0;
+                        int p = transposeBlocks(b, src, bcs, kc, blocked, pb, base);
+                        copyColumns(b, src, bcs, kc, cols, blocked, p, pb, base);
                     } else {
-                        copyPartialColumns(b, src, bcs, kc, cols, blocked, p, pb, base);
+                        gatherRows(b, src, columns.of(bcs), 0, kc, pb, base);
                     }
                 }
             }
@@ -816,11 +824,11 @@ final class PackedGemm {
         }
 
         /**
-         * The last, narrower strip of a transposed B, zero-padded: each column read contiguously
+         * A strip of a transposed B, zero-padded to a whole strip: each column read contiguously
          * and written with stride NR, from row {@code p0} for the first {@code blocked} columns
          * (rows before it packed already), from row 0 for the others.
          */
-        private static void copyPartialColumns(float[] b, int src, int bcs, int kc, int cols, int blocked, int p0,
+        private static void copyColumns(float[] b, int src, int bcs, int kc, int cols, int blocked, int p0,
                                                float[] pb, int base) {
             for (int j = 0; j < cols; j++, src += bcs) {
                 int p = j < blocked ? p0 : 0;
