@@ -96,12 +96,12 @@ final class PackedGemm {
     }
 
     /**
-     * Whether whole transposed blocks of op(B) are packed by {@link Transpose16}, 16 columns by 16
-     * rows at a time in registers: with 16-float vectors. Otherwise each row of a strip is gathered
-     * a vector at a time. The transposed blocks replaced scatters down each column (where columns
-     * lie a multiple of 2 KB apart, which alias in L1) and gathers: {@code dY·Wᵀ} 64×512×512's
-     * packing 45–50 µs against 77–78 (one thread, JDK 17). The packed values, so the bits, are
-     * the same either way.
+     * Whether a transposed operand (op(B) for {@code dY·Wᵀ}, op(A) for {@code Xᵀ·dY}) is packed in
+     * {@link Transpose16} blocks, 16 by 16 in registers, the rows and columns past the last whole
+     * block copied one by one: with 16-float vectors. Otherwise its rows are gathered a vector at
+     * a time. The blocks replaced scatters down each column (where columns lie a multiple of 2 KB
+     * apart, which alias in L1) and gathers: {@code dY·Wᵀ} 64×512×512's packing 45–50 µs against
+     * 77–78 (one thread, JDK 17). The packed values, so the bits, are the same either way.
      */
     private static final boolean TRANSPOSE_BLOCKS = L == Transpose16.N;
 
@@ -638,12 +638,13 @@ final class PackedGemm {
     /**
      * Row stride of a transposed A, in floats, of which a multiple makes {@link #packA} (without
      * {@link Transpose16} blocks) copy the block's rows into a staging buffer before gathering its
-     * columns. Rows 1 KB apart, or a multiple of it, fall into at most four of L1's 64 sets: a gather down {@code kc} rows
-     * touches {@code kc} lines there, more than those sets' ways hold, so every line is evicted
-     * before the next column's gather reads it again. Staged, the CNN's dense layer 9216→128
-     * (its weight gradient {@code Xᵀ·dY} gathers down rows 9,216 floats apart) ran its backward
-     * pass 1.20–1.36× as fast at 1 thread, 1.23–1.27× at 2, and 512→512's 1.03–1.06× (JMH,
-     * batch 64, alternating JVMs); the packed values, so the bits, are the same.
+     * columns. Rows 1 KB apart, or a multiple of it, fall into at most four of L1's 64 sets: a
+     * gather down {@code kc} rows touches {@code kc} lines there, more than those sets' ways hold,
+     * so every line is evicted before the next column's gather reads it again. Staged, the CNN's
+     * dense layer 9216→128 (its weight gradient {@code Xᵀ·dY} gathers down rows 9,216 floats
+     * apart) ran its backward pass 1.20–1.36× as fast at 1 thread, 1.23–1.27× at 2, and
+     * 512→512's 1.03–1.06× (JMH, batch 64, alternating JVMs); the packed values, so the bits, are
+     * the same.
      */
     static final int STAGE_STRIDE = 256;
 
@@ -653,11 +654,6 @@ final class PackedGemm {
         return (s / L) % 2 == 0 ? s + L : s;
     }
 
-    /**
-     * {@code kc} values of a column of A, {@code acs} apart from {@code a[src]}, into
-     * {@code pa[d..]}: one row of a transposed op(A). A method of its own so that C2 compiles
-     * these loops alone (see {@link Strided#pack}).
-     */
     /** {@code n} values of a column of A, {@code acs} apart from {@code a[src]}, into {@code pa[d..]}. */
     private static void copyColumn(float[] a, int src, int acs, int n, float[] pa, int d) {
         for (int p = 0; p < n; p++) {
@@ -665,6 +661,11 @@ final class PackedGemm {
         }
     }
 
+    /**
+     * {@code kc} values of a column of A, {@code acs} apart from {@code a[src]}, into
+     * {@code pa[d..]}: one row of a transposed op(A). A method of its own so that C2 compiles
+     * these loops alone (see {@link Strided#pack}).
+     */
     private static void gatherColumn(float[] a, int src, int acs, int[] map, int kc, float[] pa, int d) {
         int p = 0;
         for (; p + L <= kc; p += L) {
@@ -773,7 +774,7 @@ final class PackedGemm {
                         int p = transposeBlocks(b, src, bcs, kc, blocked, pb, base);
                         copyColumns(b, src, bcs, kc, cols, blocked, p, pb, base);
                     } else {
-                        gatherRows(b, src, columns.of(bcs), 0, kc, pb, base);
+                        gatherRows(b, src, columns.of(bcs), kc, pb, base);
                     }
                 }
             }
@@ -814,9 +815,9 @@ final class PackedGemm {
             return end;
         }
 
-        /** Rows {@code [p, kc)} of a whole transposed strip, each gathered a vector at a time. */
-        private static void gatherRows(float[] b, int src, int[] map, int p, int kc, float[] pb, int base) {
-            for (int d = base + p * NR; p < kc; p++, d += NR) {
+        /** A whole transposed strip, each row gathered a vector at a time. */
+        private static void gatherRows(float[] b, int src, int[] map, int kc, float[] pb, int base) {
+            for (int p = 0, d = base; p < kc; p++, d += NR) {
                 for (int v = 0; v < NR; v += L) {
                     FloatVector.fromArray(F, b, src + p, map, v).intoArray(pb, d + v);
                 }
@@ -829,7 +830,7 @@ final class PackedGemm {
          * (rows before it packed already), from row 0 for the others.
          */
         private static void copyColumns(float[] b, int src, int bcs, int kc, int cols, int blocked, int p0,
-                                               float[] pb, int base) {
+                                        float[] pb, int base) {
             for (int j = 0; j < cols; j++, src += bcs) {
                 int p = j < blocked ? p0 : 0;
                 for (int d = base + p * NR + j; p < kc; p++, d += NR) {
