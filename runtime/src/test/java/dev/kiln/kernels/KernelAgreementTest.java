@@ -74,9 +74,11 @@ class KernelAgreementTest {
     @ParameterizedTest
     @CsvSource({"1,1,1", "3,17,33", "17,33,3", "33,65,127", "65,127,17", "127,3,65", "513,33,17", "17,513,33",
                 "33,17,513", "65,127,513", "127,513,65", "513,65,127", "40,1600,19", "96,200,300", "24,80,40", "20,70,1100",
-                // op(B)ᵀ's columns 2 KB apart or a multiple (once packed by scatters), and lanes of 16 and more
+                // op(B)ᵀ's columns 2 KB apart or a multiple, aliasing in L1 (packed by scatters before the
+                // 16×16 register blocks); partial strips of 4 and 1 columns
                 "64,100,512", "17,145,1024",
-                // op(A)ᵀ's rows a multiple of PackedGemm.STAGE_STRIDE apart: staged, then gathered
+                // op(A)ᵀ's rows a multiple of PackedGemm.STAGE_STRIDE apart (staged, then gathered, without
+                // 16-float vectors); a reduction 12 past the last whole block
                 "512,50,64", "256,70,1100"})
     void packedGemmAgreesAndRowSplitsDoNotChangeBits(int m, int n, int k) {
         Random r = new Random(31L * m + 17L * n + k);
