@@ -671,9 +671,7 @@ final class PackedGemm {
         for (; p + L <= kc; p += L) {
             FloatVector.fromArray(F, a, src + p * acs, map, 0).intoArray(pa, d + p);
         }
-        for (; p < kc; p++) {
-            pa[d + p] = a[src + p * acs];
-        }
+        copyColumn(a, src + p * acs, acs, kc - p, pa, d + p);
     }
 
     /**
