@@ -39,9 +39,9 @@ final class GemmCase implements AutoCloseable {
 
     GemmCase(String shape, Kernels kernels, int threads) {
         String[] opDims = shape.split(":");
-        String[] dims = opDims[1].split("x");
-        if (opDims.length != 2 || dims.length != 3) {
-            throw new IllegalArgumentException("shape must be OP:MxNxK, got " + shape);
+        String[] dims = opDims.length == 2 ? opDims[1].split("x") : new String[0];
+        if (dims.length != 3 || !opDims[1].matches("[1-9][0-9]*x[1-9][0-9]*x[1-9][0-9]*")) {
+            throw new IllegalArgumentException("shape must be OP:MxNxK with positive M, N and K, got " + shape);
         }
         this.op = opDims[0];
         this.m = Integer.parseInt(dims[0]);

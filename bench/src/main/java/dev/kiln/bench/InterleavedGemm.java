@@ -27,8 +27,9 @@ import java.util.Arrays;
  *       script's numpy): prints {@code READY} after the warm-up, then one GEMM window per line
  *       read from standard input, answering {@code GFLOPS=x}, until the input ends.</li>
  * </ul>
- * Options: {@code --size n} (1024), {@code --threads t} (1), {@code --rounds r} (40),
- * {@code --window s} (0.25 s per window), {@code --warmup s} (3 s).
+ * Options: {@code --size n} (1024), {@code --shape s} (any product of {@link GemmCase}, e.g.
+ * {@code NT:64x512x512}, instead of the square one), {@code --threads t} (1), {@code --rounds r}
+ * (40), {@code --window s} (0.25 s per window), {@code --warmup s} (3 s).
  */
 public final class InterleavedGemm {
 
@@ -42,13 +43,13 @@ public final class InterleavedGemm {
     private volatile float sink;
     private long peakDeadline;
 
-    InterleavedGemm(int size, int threads, double windowSeconds) {
+    InterleavedGemm(String shape, int threads, double windowSeconds) {
         Kernels kernels = KernelProvider.get();
         if (!"vector".equals(kernels.name())) {
             throw new IllegalStateException("vector kernels unavailable (run with --add-modules jdk.incubator.vector), got "
                     + kernels.name());
         }
-        this.gemm = new GemmCase("NN:" + size + "x" + size + "x" + size, kernels, threads);
+        this.gemm = new GemmCase(shape, kernels, threads);
         this.threads = threads;
         this.windowNanos = (long) (windowSeconds * 1e9);
         this.peakPool = new Parallel(threads);
@@ -66,6 +67,7 @@ public final class InterleavedGemm {
 
     private static void run(String[] args) throws IOException {
         int size = 1024;
+        String shape = null;
         int threads = 1;
         int rounds = 40;
         double window = 0.25;
@@ -74,29 +76,39 @@ public final class InterleavedGemm {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> size = (int) number(args, ++i, true);
+                case "--shape" -> shape = value(args, ++i);
                 case "--threads" -> threads = (int) number(args, ++i, true);
                 case "--rounds" -> rounds = (int) number(args, ++i, true);
                 case "--window" -> window = number(args, ++i, false);
                 case "--warmup" -> warmup = number(args, ++i, false);
                 case "--serve" -> serve = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (allowed: --size n, --threads t, --rounds r, --window s, --warmup s, --serve)");
+                        + " (allowed: --size n, --shape s, --threads t, --rounds r, --window s, --warmup s, --serve)");
             }
         }
         if (size < 1 || threads < 1 || rounds < 1 || window <= 0 || warmup < 0) {
             throw new IllegalArgumentException("--size, --threads, --rounds and --window must be positive, --warmup at least 0");
         }
-        InterleavedGemm bench = new InterleavedGemm(size, threads, window);
+        String product = shape != null ? shape : "NN:" + size + "x" + size + "x" + size;
+        InterleavedGemm bench = new InterleavedGemm(product, threads, window);
         try {
             bench.warmUp(warmup);
             if (serve) {
                 bench.serve();
             } else {
-                bench.rounds(size, rounds, window, warmup);
+                bench.rounds(shape != null ? shape : "SGEMM " + size + "³", rounds, window, warmup);
             }
         } finally {
             bench.close();
         }
+    }
+
+    /** The value after option {@code args[i - 1]}. */
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
     }
 
     /** The number after option {@code args[i - 1]}, a whole one when {@code whole}. */
@@ -132,7 +144,7 @@ public final class InterleavedGemm {
         }
     }
 
-    private void rounds(int size, int rounds, double window, double warmup) {
+    private void rounds(String label, int rounds, double window, double warmup) {
         double[] peak = new double[rounds];
         double[] sgemm = new double[rounds];
         double[] share = new double[rounds];
@@ -146,12 +158,12 @@ public final class InterleavedGemm {
             }
             share[r] = sgemm[r] / peak[r];
         }
-        System.out.printf("SGEMM %d³, %d thread(s), interleaved with the FMA peak: %d rounds of two %.2f s windows (AB BA ...), after %.0f s of warm-up%n",
-                size, threads, rounds, window, warmup);
-        System.out.println("peak:       " + Quartiles.of(peak).format("%.1f") + " GFLOP/s");
-        System.out.println("SGEMM:      " + Quartiles.of(sgemm).format("%.1f") + " GFLOP/s");
+        System.out.printf("%s, %d thread(s), interleaved with the FMA peak: %d rounds of two %.2f s windows (AB BA ...), after %.0f s of warm-up%n",
+                label, threads, rounds, window, warmup);
+        System.out.println("peak:      " + Quartiles.of(peak).format("%.1f") + " GFLOP/s");
+        System.out.println("GEMM:      " + Quartiles.of(sgemm).format("%.1f") + " GFLOP/s");
         Quartiles s = Quartiles.of(share);
-        System.out.println("SGEMM/peak: " + s.format("%.3f") + " (per round)");
+        System.out.println("GEMM/peak: " + s.format("%.3f") + " (per round)");
         System.out.printf("SHARE_MEDIAN=%.3f%n", s.median());
     }
 

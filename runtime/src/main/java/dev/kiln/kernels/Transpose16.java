@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code s}. After the four, the element of row {@code i}, lane {@code j} is at row {@code j},
  * lane {@code i}. Each pair of rows takes one permute and three blends: the lanes that move
  * are blended into one vector, which a permute swapping lanes {@code l} and {@code l ^ s} puts
- * in place, and two blends merge it back. The stages are written out so that the 16 rows stay
- * in registers.
+ * in place, and two blends merge it back. Stages 1, 2 and 4 are written out for each half of 8
+ * rows, which they keep in registers; stage 8 pairs the halves through the destination.
  *
  * <p>Why one permute per pair rather than one per row: C2 spent 98 ms compiling the block with
  * two (the largest compile of the MLP's first epoch after the micro-kernel), against 52–55 ms
@@ -69,9 +69,34 @@ final class Transpose16 {
     /**
      * {@code dst[d + j·dstStride + i] = src[s + i·srcStride + j]} for {@code i, j < 16}: 16 rows
      * of 16 floats from {@code src}, {@code srcStride} apart, into 16 rows of {@code dst},
-     * {@code dstStride} apart.
+     * {@code dstStride} apart. {@code dst} must not overlap the source rows.
+     *
+     * <p>Stages 1, 2 and 4 pair rows within each half of 8, so each half takes them in registers
+     * ({@link #half}) and writes its rows to {@code dst}; stage 8 then pairs the halves there,
+     * in place ({@link #acrossHalves}).
+     *
+     * <p>Why not one method with all 16 rows in registers, as before: its 160 vector operations
+     * were more than C2 reliably compiles to intrinsics in one piece. In 4 of 28 JVMs
+     * ({@code InterleavedGemm --shape NT:64x512x512 --threads 2}) a compile left half of the
+     * block's stores with a vector of no exact type, so {@code VectorSupport.store} could not be
+     * intrinsified ("failed to inline (intrinsic)" in {@code PrintInlining}) and those stores ran
+     * the Vector API's Java fallback for the JVM's lifetime: the input gradient {@code dY·Wᵀ}
+     * 64×512×512 at 2 threads ran at 0.31–0.34 of the FMA peak instead of 0.62–0.66. In halves
+     * (64 operations per method), 16 of 16 JVMs compiled every store and ran at 0.62–0.65 of the
+     * peak. The round trip through {@code dst} costs 2–5 % of the product in a good JVM (JMH, one
+     * thread, alternating forks: {@code dY·Wᵀ} 184–191 against 184–205 GFLOP/s, {@code Xᵀ·dY}
+     * 784×512×64 219–233 against 230–241), and C2 compiles the halves in 36 ms against 80 for
+     * the whole block. MNIST MLP epochs did not move (2 threads, 10 alternating pairs: medians
+     * 1.316 against 1.320 s).
      */
     static void block(float[] src, int s, int srcStride, float[] dst, int d, int dstStride) {
+        half(src, s, srcStride, dst, d, dstStride);
+        half(src, s + 8 * srcStride, srcStride, dst, d + 8 * dstStride, dstStride);
+        acrossHalves(dst, d, dstStride);
+    }
+
+    /** Stages 1, 2 and 4 on 8 rows of {@code src}, written to 8 rows of {@code dst}. */
+    private static void half(float[] src, int s, int srcStride, float[] dst, int d, int dstStride) {
         FloatVector r0 = FloatVector.fromArray(F, src, s + 0 * srcStride);
         FloatVector r1 = FloatVector.fromArray(F, src, s + 1 * srcStride);
         FloatVector r2 = FloatVector.fromArray(F, src, s + 2 * srcStride);
@@ -80,14 +105,6 @@ final class Transpose16 {
         FloatVector r5 = FloatVector.fromArray(F, src, s + 5 * srcStride);
         FloatVector r6 = FloatVector.fromArray(F, src, s + 6 * srcStride);
         FloatVector r7 = FloatVector.fromArray(F, src, s + 7 * srcStride);
-        FloatVector r8 = FloatVector.fromArray(F, src, s + 8 * srcStride);
-        FloatVector r9 = FloatVector.fromArray(F, src, s + 9 * srcStride);
-        FloatVector r10 = FloatVector.fromArray(F, src, s + 10 * srcStride);
-        FloatVector r11 = FloatVector.fromArray(F, src, s + 11 * srcStride);
-        FloatVector r12 = FloatVector.fromArray(F, src, s + 12 * srcStride);
-        FloatVector r13 = FloatVector.fromArray(F, src, s + 13 * srcStride);
-        FloatVector r14 = FloatVector.fromArray(F, src, s + 14 * srcStride);
-        FloatVector r15 = FloatVector.fromArray(F, src, s + 15 * srcStride);
         // stage 1: the lanes of rows r and r + 1 that move, swapped into place by one permute
         FloatVector m1r0 = r1.blend(r0, HIGH1).rearrange(SWAP1);
         FloatVector s1r0 = r0.blend(m1r0, HIGH1);
@@ -101,19 +118,7 @@ final class Transpose16 {
         FloatVector m1r6 = r7.blend(r6, HIGH1).rearrange(SWAP1);
         FloatVector s1r6 = r6.blend(m1r6, HIGH1);
         FloatVector s1r7 = m1r6.blend(r7, HIGH1);
-        FloatVector m1r8 = r9.blend(r8, HIGH1).rearrange(SWAP1);
-        FloatVector s1r8 = r8.blend(m1r8, HIGH1);
-        FloatVector s1r9 = m1r8.blend(r9, HIGH1);
-        FloatVector m1r10 = r11.blend(r10, HIGH1).rearrange(SWAP1);
-        FloatVector s1r10 = r10.blend(m1r10, HIGH1);
-        FloatVector s1r11 = m1r10.blend(r11, HIGH1);
-        FloatVector m1r12 = r13.blend(r12, HIGH1).rearrange(SWAP1);
-        FloatVector s1r12 = r12.blend(m1r12, HIGH1);
-        FloatVector s1r13 = m1r12.blend(r13, HIGH1);
-        FloatVector m1r14 = r15.blend(r14, HIGH1).rearrange(SWAP1);
-        FloatVector s1r14 = r14.blend(m1r14, HIGH1);
-        FloatVector s1r15 = m1r14.blend(r15, HIGH1);
-        // stage 2: the lanes of rows r and r + 2 that move, swapped into place by one permute
+        // stage 2: rows r and r + 2
         FloatVector m2r0 = s1r2.blend(s1r0, HIGH2).rearrange(SWAP2);
         FloatVector s2r0 = s1r0.blend(m2r0, HIGH2);
         FloatVector s2r2 = m2r0.blend(s1r2, HIGH2);
@@ -126,83 +131,62 @@ final class Transpose16 {
         FloatVector m2r5 = s1r7.blend(s1r5, HIGH2).rearrange(SWAP2);
         FloatVector s2r5 = s1r5.blend(m2r5, HIGH2);
         FloatVector s2r7 = m2r5.blend(s1r7, HIGH2);
-        FloatVector m2r8 = s1r10.blend(s1r8, HIGH2).rearrange(SWAP2);
-        FloatVector s2r8 = s1r8.blend(m2r8, HIGH2);
-        FloatVector s2r10 = m2r8.blend(s1r10, HIGH2);
-        FloatVector m2r9 = s1r11.blend(s1r9, HIGH2).rearrange(SWAP2);
-        FloatVector s2r9 = s1r9.blend(m2r9, HIGH2);
-        FloatVector s2r11 = m2r9.blend(s1r11, HIGH2);
-        FloatVector m2r12 = s1r14.blend(s1r12, HIGH2).rearrange(SWAP2);
-        FloatVector s2r12 = s1r12.blend(m2r12, HIGH2);
-        FloatVector s2r14 = m2r12.blend(s1r14, HIGH2);
-        FloatVector m2r13 = s1r15.blend(s1r13, HIGH2).rearrange(SWAP2);
-        FloatVector s2r13 = s1r13.blend(m2r13, HIGH2);
-        FloatVector s2r15 = m2r13.blend(s1r15, HIGH2);
-        // stage 4: the lanes of rows r and r + 4 that move, swapped into place by one permute
+        // stage 4: rows r and r + 4
         FloatVector m4r0 = s2r4.blend(s2r0, HIGH4).rearrange(SWAP4);
-        FloatVector s4r0 = s2r0.blend(m4r0, HIGH4);
-        FloatVector s4r4 = m4r0.blend(s2r4, HIGH4);
         FloatVector m4r1 = s2r5.blend(s2r1, HIGH4).rearrange(SWAP4);
-        FloatVector s4r1 = s2r1.blend(m4r1, HIGH4);
-        FloatVector s4r5 = m4r1.blend(s2r5, HIGH4);
         FloatVector m4r2 = s2r6.blend(s2r2, HIGH4).rearrange(SWAP4);
-        FloatVector s4r2 = s2r2.blend(m4r2, HIGH4);
-        FloatVector s4r6 = m4r2.blend(s2r6, HIGH4);
         FloatVector m4r3 = s2r7.blend(s2r3, HIGH4).rearrange(SWAP4);
-        FloatVector s4r3 = s2r3.blend(m4r3, HIGH4);
-        FloatVector s4r7 = m4r3.blend(s2r7, HIGH4);
-        FloatVector m4r8 = s2r12.blend(s2r8, HIGH4).rearrange(SWAP4);
-        FloatVector s4r8 = s2r8.blend(m4r8, HIGH4);
-        FloatVector s4r12 = m4r8.blend(s2r12, HIGH4);
-        FloatVector m4r9 = s2r13.blend(s2r9, HIGH4).rearrange(SWAP4);
-        FloatVector s4r9 = s2r9.blend(m4r9, HIGH4);
-        FloatVector s4r13 = m4r9.blend(s2r13, HIGH4);
-        FloatVector m4r10 = s2r14.blend(s2r10, HIGH4).rearrange(SWAP4);
-        FloatVector s4r10 = s2r10.blend(m4r10, HIGH4);
-        FloatVector s4r14 = m4r10.blend(s2r14, HIGH4);
-        FloatVector m4r11 = s2r15.blend(s2r11, HIGH4).rearrange(SWAP4);
-        FloatVector s4r11 = s2r11.blend(m4r11, HIGH4);
-        FloatVector s4r15 = m4r11.blend(s2r15, HIGH4);
-        // stage 8: the lanes of rows r and r + 8 that move, swapped into place by one permute
-        FloatVector m8r0 = s4r8.blend(s4r0, HIGH8).rearrange(SWAP8);
-        FloatVector s8r0 = s4r0.blend(m8r0, HIGH8);
-        FloatVector s8r8 = m8r0.blend(s4r8, HIGH8);
-        FloatVector m8r1 = s4r9.blend(s4r1, HIGH8).rearrange(SWAP8);
-        FloatVector s8r1 = s4r1.blend(m8r1, HIGH8);
-        FloatVector s8r9 = m8r1.blend(s4r9, HIGH8);
-        FloatVector m8r2 = s4r10.blend(s4r2, HIGH8).rearrange(SWAP8);
-        FloatVector s8r2 = s4r2.blend(m8r2, HIGH8);
-        FloatVector s8r10 = m8r2.blend(s4r10, HIGH8);
-        FloatVector m8r3 = s4r11.blend(s4r3, HIGH8).rearrange(SWAP8);
-        FloatVector s8r3 = s4r3.blend(m8r3, HIGH8);
-        FloatVector s8r11 = m8r3.blend(s4r11, HIGH8);
-        FloatVector m8r4 = s4r12.blend(s4r4, HIGH8).rearrange(SWAP8);
-        FloatVector s8r4 = s4r4.blend(m8r4, HIGH8);
-        FloatVector s8r12 = m8r4.blend(s4r12, HIGH8);
-        FloatVector m8r5 = s4r13.blend(s4r5, HIGH8).rearrange(SWAP8);
-        FloatVector s8r5 = s4r5.blend(m8r5, HIGH8);
-        FloatVector s8r13 = m8r5.blend(s4r13, HIGH8);
-        FloatVector m8r6 = s4r14.blend(s4r6, HIGH8).rearrange(SWAP8);
-        FloatVector s8r6 = s4r6.blend(m8r6, HIGH8);
-        FloatVector s8r14 = m8r6.blend(s4r14, HIGH8);
-        FloatVector m8r7 = s4r15.blend(s4r7, HIGH8).rearrange(SWAP8);
-        FloatVector s8r7 = s4r7.blend(m8r7, HIGH8);
-        FloatVector s8r15 = m8r7.blend(s4r15, HIGH8);
-        s8r0.intoArray(dst, d + 0 * dstStride);
-        s8r1.intoArray(dst, d + 1 * dstStride);
-        s8r2.intoArray(dst, d + 2 * dstStride);
-        s8r3.intoArray(dst, d + 3 * dstStride);
-        s8r4.intoArray(dst, d + 4 * dstStride);
-        s8r5.intoArray(dst, d + 5 * dstStride);
-        s8r6.intoArray(dst, d + 6 * dstStride);
-        s8r7.intoArray(dst, d + 7 * dstStride);
-        s8r8.intoArray(dst, d + 8 * dstStride);
-        s8r9.intoArray(dst, d + 9 * dstStride);
-        s8r10.intoArray(dst, d + 10 * dstStride);
-        s8r11.intoArray(dst, d + 11 * dstStride);
-        s8r12.intoArray(dst, d + 12 * dstStride);
-        s8r13.intoArray(dst, d + 13 * dstStride);
-        s8r14.intoArray(dst, d + 14 * dstStride);
-        s8r15.intoArray(dst, d + 15 * dstStride);
+        s2r0.blend(m4r0, HIGH4).intoArray(dst, d + 0 * dstStride);
+        s2r1.blend(m4r1, HIGH4).intoArray(dst, d + 1 * dstStride);
+        s2r2.blend(m4r2, HIGH4).intoArray(dst, d + 2 * dstStride);
+        s2r3.blend(m4r3, HIGH4).intoArray(dst, d + 3 * dstStride);
+        m4r0.blend(s2r4, HIGH4).intoArray(dst, d + 4 * dstStride);
+        m4r1.blend(s2r5, HIGH4).intoArray(dst, d + 5 * dstStride);
+        m4r2.blend(s2r6, HIGH4).intoArray(dst, d + 6 * dstStride);
+        m4r3.blend(s2r7, HIGH4).intoArray(dst, d + 7 * dstStride);
+    }
+
+    /** Stage 8 in place: rows {@code r} and {@code r + 8} of {@code dst}, for {@code r < 8}. */
+    private static void acrossHalves(float[] dst, int d, int dstStride) {
+        FloatVector r0 = FloatVector.fromArray(F, dst, d + 0 * dstStride);
+        FloatVector r1 = FloatVector.fromArray(F, dst, d + 1 * dstStride);
+        FloatVector r2 = FloatVector.fromArray(F, dst, d + 2 * dstStride);
+        FloatVector r3 = FloatVector.fromArray(F, dst, d + 3 * dstStride);
+        FloatVector r4 = FloatVector.fromArray(F, dst, d + 4 * dstStride);
+        FloatVector r5 = FloatVector.fromArray(F, dst, d + 5 * dstStride);
+        FloatVector r6 = FloatVector.fromArray(F, dst, d + 6 * dstStride);
+        FloatVector r7 = FloatVector.fromArray(F, dst, d + 7 * dstStride);
+        FloatVector r8 = FloatVector.fromArray(F, dst, d + 8 * dstStride);
+        FloatVector r9 = FloatVector.fromArray(F, dst, d + 9 * dstStride);
+        FloatVector r10 = FloatVector.fromArray(F, dst, d + 10 * dstStride);
+        FloatVector r11 = FloatVector.fromArray(F, dst, d + 11 * dstStride);
+        FloatVector r12 = FloatVector.fromArray(F, dst, d + 12 * dstStride);
+        FloatVector r13 = FloatVector.fromArray(F, dst, d + 13 * dstStride);
+        FloatVector r14 = FloatVector.fromArray(F, dst, d + 14 * dstStride);
+        FloatVector r15 = FloatVector.fromArray(F, dst, d + 15 * dstStride);
+        FloatVector m0 = r8.blend(r0, HIGH8).rearrange(SWAP8);
+        FloatVector m1 = r9.blend(r1, HIGH8).rearrange(SWAP8);
+        FloatVector m2 = r10.blend(r2, HIGH8).rearrange(SWAP8);
+        FloatVector m3 = r11.blend(r3, HIGH8).rearrange(SWAP8);
+        FloatVector m4 = r12.blend(r4, HIGH8).rearrange(SWAP8);
+        FloatVector m5 = r13.blend(r5, HIGH8).rearrange(SWAP8);
+        FloatVector m6 = r14.blend(r6, HIGH8).rearrange(SWAP8);
+        FloatVector m7 = r15.blend(r7, HIGH8).rearrange(SWAP8);
+        r0.blend(m0, HIGH8).intoArray(dst, d + 0 * dstStride);
+        r1.blend(m1, HIGH8).intoArray(dst, d + 1 * dstStride);
+        r2.blend(m2, HIGH8).intoArray(dst, d + 2 * dstStride);
+        r3.blend(m3, HIGH8).intoArray(dst, d + 3 * dstStride);
+        r4.blend(m4, HIGH8).intoArray(dst, d + 4 * dstStride);
+        r5.blend(m5, HIGH8).intoArray(dst, d + 5 * dstStride);
+        r6.blend(m6, HIGH8).intoArray(dst, d + 6 * dstStride);
+        r7.blend(m7, HIGH8).intoArray(dst, d + 7 * dstStride);
+        m0.blend(r8, HIGH8).intoArray(dst, d + 8 * dstStride);
+        m1.blend(r9, HIGH8).intoArray(dst, d + 9 * dstStride);
+        m2.blend(r10, HIGH8).intoArray(dst, d + 10 * dstStride);
+        m3.blend(r11, HIGH8).intoArray(dst, d + 11 * dstStride);
+        m4.blend(r12, HIGH8).intoArray(dst, d + 12 * dstStride);
+        m5.blend(r13, HIGH8).intoArray(dst, d + 13 * dstStride);
+        m6.blend(r14, HIGH8).intoArray(dst, d + 14 * dstStride);
+        m7.blend(r15, HIGH8).intoArray(dst, d + 15 * dstStride);
     }
 }
