@@ -241,54 +241,8 @@ if has sgemm; then
 fi
 
 # ---- epochs (MLP, CNN) -------------------------------------------------------------------------
-# The layers of each workload in the spec format dev.kiln.spec.TrainingSpec reads (what the plugin
-# writes from the POM's <layers>), and its input normalization.
-spec_layers() {
-  case "$1" in
-    mlp) cat <<'LAYERS'
-layers.count=6
-layers.000.type=dense
-layers.000.param.units=512
-layers.001.type=relu
-layers.002.type=dense
-layers.002.param.units=512
-layers.003.type=relu
-layers.004.type=dense
-layers.004.param.units=10
-layers.005.type=softmax
-LAYERS
-    ;;
-    cnn) cat <<'LAYERS'
-layers.count=12
-layers.000.type=conv2d
-layers.000.param.filters=32
-layers.000.param.kernel=3
-layers.001.type=relu
-layers.002.type=conv2d
-layers.002.param.filters=64
-layers.002.param.kernel=3
-layers.003.type=relu
-layers.004.type=maxPool2d
-layers.004.param.size=2
-layers.005.type=dropout
-layers.005.param.rate=0.25
-layers.006.type=flatten
-layers.007.type=dense
-layers.007.param.units=128
-layers.008.type=relu
-layers.009.type=dropout
-layers.009.param.rate=0.5
-layers.010.type=dense
-layers.010.param.units=10
-layers.011.type=softmax
-LAYERS
-    ;;
-  esac
-}
-# MNIST's mean and std for the CNN (like PyTorch's example and src/examples/mnist-cnn); the MLP
-# keeps the plain 0-1 scale it was measured with.
-norm_mean() { [[ $1 == cnn ]] && echo 0.1307 || echo 0.0; }
-norm_std() { [[ $1 == cnn ]] && echo 0.3081 || echo 1.0; }
+# The workloads' specs (spec_layers, norm_mean, norm_std, write_spec) and kiln_classpath
+source "$ROOT/bench/workloads.sh"
 label() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
 
 # Keyed "workload,threads,repetition"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did
@@ -297,18 +251,7 @@ EPOCH_WORKLOADS=()
 for w in mlp cnn; do has $w && EPOCH_WORKLOADS+=("$w"); done
 
 if [[ ${#EPOCH_WORKLOADS[@]} -gt 0 ]]; then
-  # the runtime jar itself, not its test-fixtures jar (kiln-runtime-<version>-tests.jar)
-  runtime_jar() { ls "$ROOT"/runtime/target/kiln-runtime-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -1; }
-  JAR_RT=$(runtime_jar)
-  if [[ $BUILD == 1 || -z $JAR_RT ]]; then
-    echo
-    echo "== Building the runtime jar"
-    (cd "$ROOT" && ./mvnw -q -B -pl runtime -DskipTests package)
-    JAR_RT=$(runtime_jar)
-  fi
-  (cd "$ROOT" && ./mvnw -q -B -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile="$TMP/cp.txt" > /dev/null)
-  CP="$JAR_RT:$(cat "$TMP/cp.txt")"
+  CP=$(kiln_classpath "$ROOT" "$TMP" "$BUILD")
   # the HotSpot options dl:train's forked trainer runs with, so these figures are the trainer's
   mapfile -t TRAINER_OPTS < <("$JAVA" -cp "$CP" dev.kiln.cli.TrainerJvmOptions "$TMP")
   echo "Kiln trainer JVM options (dev.kiln.cli.TrainerJvmOptions): ${TRAINER_OPTS[*]}"
@@ -321,31 +264,7 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
     echo
     echo "== $(label "$w") epoch, $t thread(s)$( ((REPEAT > 1)) && echo ", repetition $rep/$REPEAT") (load $(load))"
     spec="$TMP/spec-$w-$t.properties"
-    {
-      echo "modelName=bench-$w"
-      echo "data.name=mnist"
-      echo "data.trainLimit=$LIMIT"
-      echo "data.inputMean=$(norm_mean "$w")"
-      echo "data.inputStd=$(norm_std "$w")"
-      spec_layers "$w"
-      cat <<EOF2
-loss=crossEntropy
-optimizer.name=adam
-optimizer.learningRate=0.001
-optimizer.momentum=0.0
-optimizer.beta1=0.9
-optimizer.beta2=0.999
-optimizer.epsilon=1.0E-8
-optimizer.schedule=constant
-optimizer.decay=0.8
-epochs=1
-batchSize=64
-seed=42
-threads=$t
-minAccuracy=NaN
-opset=17
-EOF2
-    } > "$spec"
+    write_spec "$w" "$t" "$LIMIT" "$spec"
     LOAD_AT[$k]=$(load)
     out_dir="$TMP/out-$w-$t-$rep"
     if ! "$JAVA" --add-modules jdk.incubator.vector "${TRAINER_OPTS[@]}" -cp "$CP" dev.kiln.cli.TrainMain \
