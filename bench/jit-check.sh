@@ -4,8 +4,8 @@
 # C2 replaces the Vector API's calls by instructions (intrinsics) only where it knows a vector's
 # exact type. Where it does not, that call runs the API's Java fallback, boxed, for the rest of
 # the JVM's life, and which JVMs it happens in depends on the order of compiles: in the fifteenth
-# session 4 of 28 JVMs ran the input gradient dY·Wᵀ at half speed that way (benchmarks.md). A
-# benchmark then measures a slow JVM, not slow code.
+# session 4 of 28 JVMs timing the input gradient dY·Wᵀ alone ran it at half speed that way
+# (benchmarks.md). A benchmark then measures a slow JVM, not slow code.
 #
 # This script trains one epoch of a workload in N fresh JVMs with the forked trainer's options,
 # logs C2's inlining decisions for Kiln's methods (-XX:CompileCommand=option,dev.kiln.*::*,
