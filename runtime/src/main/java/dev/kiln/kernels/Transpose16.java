@@ -76,18 +76,19 @@ final class Transpose16 {
      * in place ({@link #acrossHalves}).
      *
      * <p>Why not one method with all 16 rows in registers, as before: its 160 vector operations
-     * were more than C2 reliably compiles to intrinsics in one piece. In 4 of 28 JVMs
-     * ({@code InterleavedGemm --shape NT:64x512x512 --threads 2}) a compile left half of the
+     * were more than C2 reliably compiles to intrinsics in one piece. In 4 of 28 JVMs timing the
+     * product alone ({@code InterleavedGemm --shape NT:64x512x512 --threads 2}; 18 training JVMs
+     * had none, {@code bench/jit-check.sh}) a compile left half of the
      * block's stores with a vector of no exact type, so {@code VectorSupport.store} could not be
      * intrinsified ("failed to inline (intrinsic)" in {@code PrintInlining}) and those stores ran
      * the Vector API's Java fallback for the JVM's lifetime: the input gradient {@code dY·Wᵀ}
      * 64×512×512 at 2 threads ran at 0.31–0.34 of the FMA peak instead of 0.62–0.66. In halves
      * (64 operations per method), 16 of 16 JVMs compiled every store and ran at 0.62–0.65 of the
-     * peak. The round trip through {@code dst} costs 2–5 % of the product in a good JVM (JMH, one
-     * thread, alternating forks: {@code dY·Wᵀ} 184–191 against 184–205 GFLOP/s, {@code Xᵀ·dY}
-     * 784×512×64 219–233 against 230–241), and C2 compiles the halves in 36 ms against 80 for
-     * the whole block. MNIST MLP epochs did not move (2 threads, 10 alternating pairs: medians
-     * 1.316 against 1.320 s).
+     * peak. The round trip through {@code dst} costs 4–6 % of the product in a good JVM (JMH, one
+     * thread, 3 alternating forks each: {@code dY·Wᵀ} 184–191 against 192–205 GFLOP/s,
+     * {@code Xᵀ·dY} 784×512×64 219–233 against 234–241), and C2 compiles the halves in 36 ms
+     * against 80 for the whole block. MNIST MLP epochs did not move (2 threads, 10 alternating
+     * pairs: medians 1.316 against 1.320 s).
      */
     static void block(float[] src, int s, int srcStride, float[] dst, int d, int dstStride) {
         half(src, s, srcStride, dst, d, dstStride);
