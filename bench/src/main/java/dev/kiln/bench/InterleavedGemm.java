@@ -90,13 +90,14 @@ public final class InterleavedGemm {
             throw new IllegalArgumentException("--size, --threads, --rounds and --window must be positive, --warmup at least 0");
         }
         String product = shape != null ? shape : "NN:" + size + "x" + size + "x" + size;
+        String label = shape != null ? shape : "SGEMM " + size + "³";
         InterleavedGemm bench = new InterleavedGemm(product, threads, window);
         try {
             bench.warmUp(warmup);
             if (serve) {
                 bench.serve();
             } else {
-                bench.rounds(shape != null ? shape : "SGEMM " + size + "³", rounds, window, warmup);
+                bench.rounds(label, rounds, window, warmup);
             }
         } finally {
             bench.close();
@@ -113,15 +114,12 @@ public final class InterleavedGemm {
 
     /** The number after option {@code args[i - 1]}, a whole one when {@code whole}. */
     private static double number(String[] args, int i, boolean whole) {
-        String option = args[i - 1];
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
+        String text = value(args, i);
         try {
-            return whole ? Integer.parseInt(args[i]) : Double.parseDouble(args[i]);
+            return whole ? Integer.parseInt(text) : Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " expects " + (whole ? "a whole number" : "a number")
-                    + ", got " + args[i]);
+            throw new IllegalArgumentException(args[i - 1] + " expects " + (whole ? "a whole number" : "a number")
+                    + ", got " + text);
         }
     }
 
