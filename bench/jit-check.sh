@@ -13,12 +13,14 @@
 # the calls C2 "failed to inline (intrinsic)", with the Vector API methods they name. The epoch's
 # seconds are printed too, but logging slows the compiles, so they are no benchmark figure.
 #
-# Usage: bench/jit-check.sh [--workloads mlp,cnn] [--jvms N] [--threads T] [--limit N]
+# Usage: bench/jit-check.sh [--workloads mlp,cnn] [--jvms N] [--threads T] [--limit N] [--build]
 #   --workloads  mlp and/or cnn, comma separated (default both); the workloads of
 #                bench/epoch-vs-pytorch.sh (bench/workloads.sh)
 #   --jvms       fresh JVMs per workload (default 8)
 #   --threads    training threads (default 2)
 #   --limit      train on the first N images (default: all for the MLP, 12800 for the CNN)
+#   --build      rebuild the runtime jar even if runtime/target has one (after changing a kernel:
+#                otherwise the check runs the jar last built)
 # Environment: JAVA (default java), KILN_DATASETS (default ~/.kiln/datasets).
 # Exit status 1 if any JVM left an intrinsic uncompiled, 2 on bad options.
 set -euo pipefail
@@ -28,6 +30,7 @@ WORKLOADS=mlp,cnn
 JVMS=8
 THREADS=2
 LIMIT=
+BUILD=0
 JAVA=${JAVA:-java}
 DATA=${KILN_DATASETS:-$HOME/.kiln/datasets}
 
@@ -37,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --jvms) JVMS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --limit) LIMIT=$2; shift 2 ;;
+    --build) BUILD=1; shift ;;
     -h|--help) awk 'NR == 1 { next } /^#/ { print; next } { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -51,7 +55,7 @@ done
 source "$ROOT/bench/workloads.sh"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-CP=$(kiln_classpath "$ROOT" "$TMP" 0)
+CP=$(kiln_classpath "$ROOT" "$TMP" "$BUILD")
 mapfile -t TRAINER_OPTS < <("$JAVA" -cp "$CP" dev.kiln.cli.TrainerJvmOptions "$TMP")
 
 FAILED_JVMS=0
