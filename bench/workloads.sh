@@ -84,11 +84,12 @@ EOF2
 kiln_classpath() {
   local root=$1 tmp=$2 build=$3 jar
   # the runtime jar itself, not its test-fixtures jar (kiln-runtime-<version>-tests.jar)
-  jar=$(ls "$root"/runtime/target/kiln-runtime-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -1)
+  runtime_jar() { ls "$root"/runtime/target/kiln-runtime-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -1; }
+  jar=$(runtime_jar)
   if [[ $build == 1 || -z $jar ]]; then
     echo "== Building the runtime jar" >&2
     (cd "$root" && ./mvnw -q -B -pl runtime -DskipTests package) >&2 || return 1
-    jar=$(ls "$root"/runtime/target/kiln-runtime-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -1)
+    jar=$(runtime_jar)
   fi
   [[ -n $jar ]] || { echo "no runtime jar in $root/runtime/target after the build" >&2; return 1; }
   (cd "$root" && ./mvnw -q -B -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
