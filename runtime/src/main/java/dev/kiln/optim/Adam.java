@@ -20,8 +20,8 @@ public final class Adam implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final float[][] m;
-    private final float[][] v;
+    /** The first and second moments of each parameter. */
+    private final ParameterBuffers moments;
     /** One update body per parameter, built once; they read the step's constants below. */
     private final Parallel.RangeBody[] updates;
     private float lrT;
@@ -35,19 +35,14 @@ public final class Adam implements Optimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
-        this.m = new float[params.size()][];
-        this.v = new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) {
-            m[i] = new float[params.get(i).size()];
-            v[i] = new float[params.get(i).size()];
-        }
+        this.moments = new ParameterBuffers("adam", params, "m", "v");
         this.updates = new Parallel.RangeBody[params.size()];
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         for (int i = 0; i < updates.length; i++) {
             Parameter p = this.params.get(i);
-            float[] mi = m[i];
-            float[] vi = v[i];
+            float[] mi = moments.get(0, i);
+            float[] vi = moments.get(1, i);
             updates[i] = (from, to) -> compute.kernels().adam(p.value(), p.grad(), mi, vi, from, to, b1, b2,
                     this.lrT, this.epsT);
         }
@@ -76,31 +71,12 @@ public final class Adam implements Optimizer {
 
     @Override
     public OptimizerState exportState() {
-        java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            tensors.put("m/" + params.get(i).name(), m[i].clone());
-            tensors.put("v/" + params.get(i).name(), v[i].clone());
-        }
-        return new OptimizerState("adam", t, tensors);
+        return moments.export(t);
     }
 
     @Override
     public void importState(OptimizerState state) {
-        if (!"adam".equals(state.optimizer())) {
-            throw new IllegalArgumentException("the state is " + state.optimizer() + "'s, not adam's");
-        }
-        // checked in full before anything is copied, so a bad state leaves this optimizer as it was
-        float[][] newM = new float[params.size()][];
-        float[][] newV = new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) {
-            newM[i] = state.tensor("m/" + params.get(i).name(), m[i].length);
-            newV[i] = state.tensor("v/" + params.get(i).name(), v[i].length);
-        }
-        for (int i = 0; i < params.size(); i++) {
-            System.arraycopy(newM[i], 0, m[i], 0, m[i].length);
-            System.arraycopy(newV[i], 0, v[i], 0, v[i].length);
-        }
-        t = state.steps();
+        t = moments.restore(state);
     }
 
     @Override

@@ -16,7 +16,7 @@ public final class Sgd implements Optimizer {
     private final Compute compute;
     private float lr;
     private final float momentum;
-    private final float[][] velocity;
+    private final ParameterBuffers velocity;
     /** One update body per parameter, built once (they read {@link #lr} when they run). */
     private final Parallel.RangeBody[] updates;
     private long steps;
@@ -26,14 +26,11 @@ public final class Sgd implements Optimizer {
         this.compute = compute;
         this.lr = (float) lr;
         this.momentum = (float) momentum;
-        this.velocity = new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) {
-            velocity[i] = new float[params.get(i).size()];
-        }
+        this.velocity = new ParameterBuffers("sgd", params, "velocity");
         this.updates = new Parallel.RangeBody[params.size()];
         for (int i = 0; i < updates.length; i++) {
             Parameter p = this.params.get(i);
-            float[] vel = velocity[i];
+            float[] vel = velocity.get(0, i);
             updates[i] = (from, to) -> compute.kernels().sgd(p.value(), p.grad(), vel, from, to, this.lr, this.momentum);
         }
     }
@@ -57,26 +54,12 @@ public final class Sgd implements Optimizer {
 
     @Override
     public OptimizerState exportState() {
-        java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            tensors.put("velocity/" + params.get(i).name(), velocity[i].clone());
-        }
-        return new OptimizerState("sgd", steps, tensors);
+        return velocity.export(steps);
     }
 
     @Override
     public void importState(OptimizerState state) {
-        if (!"sgd".equals(state.optimizer())) {
-            throw new IllegalArgumentException("the state is " + state.optimizer() + "'s, not sgd's");
-        }
-        float[][] next = new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) {
-            next[i] = state.tensor("velocity/" + params.get(i).name(), velocity[i].length);
-        }
-        for (int i = 0; i < params.size(); i++) {
-            System.arraycopy(next[i], 0, velocity[i], 0, velocity[i].length);
-        }
-        steps = state.steps();
+        steps = velocity.restore(state);
     }
 
     @Override
