@@ -20,8 +20,10 @@ public final class Adam implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    /** The first and second moments of each parameter. */
+    /** The first and second moments of each parameter: kinds {@link #M} and {@link #V}. */
     private final ParameterBuffers moments;
+    private static final int M = 0;
+    private static final int V = 1;
     /** One update body per parameter, built once; they read the step's constants below. */
     private final Parallel.RangeBody[] updates;
     private float lrT;
@@ -41,8 +43,8 @@ public final class Adam implements Optimizer {
         float b2 = (float) beta2;
         for (int i = 0; i < updates.length; i++) {
             Parameter p = this.params.get(i);
-            float[] mi = moments.get(0, i);
-            float[] vi = moments.get(1, i);
+            float[] mi = moments.get(M, i);
+            float[] vi = moments.get(V, i);
             updates[i] = (from, to) -> compute.kernels().adam(p.value(), p.grad(), mi, vi, from, to, b1, b2,
                     this.lrT, this.epsT);
         }

@@ -16,6 +16,7 @@ public final class Sgd implements Optimizer {
     private final Compute compute;
     private float lr;
     private final float momentum;
+    /** Each parameter's velocity, the buffers' only kind. */
     private final ParameterBuffers velocity;
     /** One update body per parameter, built once (they read {@link #lr} when they run). */
     private final Parallel.RangeBody[] updates;
