@@ -75,6 +75,9 @@ for t in ${THREADS//,/ }; do
 done
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || { echo "bad --repeat $REPEAT: a count of at least 1" >&2; exit 2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# The workloads' specs (spec_layers, norm_mean, norm_std, write_spec), kiln_classpath, bench_lock
+source "$ROOT/bench/workloads.sh"
+bench_lock
 
 # ---- checks ----------------------------------------------------------------------------------
 if ! "$PY" -c 'import torch, numpy' 2>/dev/null; then
@@ -241,8 +244,6 @@ if has sgemm; then
 fi
 
 # ---- epochs (MLP, CNN) -------------------------------------------------------------------------
-# The workloads' specs (spec_layers, norm_mean, norm_std, write_spec) and kiln_classpath
-source "$ROOT/bench/workloads.sh"
 label() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
 
 # Keyed "workload,threads,repetition"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did

@@ -53,6 +53,7 @@ done
 [[ -z $LIMIT || $LIMIT =~ ^[0-9]+$ ]] || { echo "bad --limit $LIMIT: a number of images (0 = all)" >&2; exit 2; }
 
 source "$ROOT/bench/workloads.sh"
+bench_lock
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 CP=$(kiln_classpath "$ROOT" "$TMP" "$BUILD")

@@ -96,3 +96,19 @@ kiln_classpath() {
       -Dmdep.outputFile="$tmp/cp.txt" > /dev/null) || return 1
   echo "$jar:$(cat "$tmp/cp.txt")"
 }
+
+# Takes the machine's benchmark lock for the rest of the calling script, or exits with status 1
+# naming who holds it: two measuring scripts at once share the cores and skew each other's
+# figures, and the overlap leaves no trace in either one's output. The lock file (KILN_BENCH_LOCK,
+# default $TMPDIR or /tmp, kiln-bench.lock) holds its owner's pid and command line; the kernel
+# releases the lock when the script exits, however it ends. Needs flock (util-linux).
+bench_lock() {
+  local lock=${KILN_BENCH_LOCK:-${TMPDIR:-/tmp}/kiln-bench.lock}
+  exec {BENCH_LOCK_FD}>>"$lock" || { echo "cannot open the benchmark lock file $lock" >&2; exit 1; }
+  if ! flock -n "$BENCH_LOCK_FD"; then
+    echo "another Kiln benchmark is running ($(tr -d '\n' <"$lock" 2>/dev/null | head -c 300)):" \
+         "two at once share the cores and skew each other's figures; wait for it to end (lock: $lock)" >&2
+    exit 1
+  fi
+  printf 'pid %s: %s\n' "$$" "$(tr '\0' ' ' </proc/$$/cmdline)" >"$lock"
+}
