@@ -18,7 +18,7 @@
 # and prints a summary: per workload and thread count Kiln s, PyTorch s and Kiln/PyTorch, the
 # 1→2 thread scaling (t1/t2) of both when 1 and 2 threads ran, and last the Kiln/PyTorch ratios.
 #
-# Usage: bench/epoch-vs-pytorch.sh [--threads 2|1,2] [--workloads sgemm,mlp,cnn] [--limit N] [--repeat N] [--build]
+# Usage: bench/epoch-vs-pytorch.sh [--threads 2|1,2] [--workloads sgemm,mlp,cnn] [--limit N] [--repeat N] [--epochs N] [--build]
 #   --threads    thread counts to compare at, comma separated (default 2)
 #   --workloads  any of sgemm, mlp, cnn, comma separated (default all three)
 #   --limit      train on the first N images only (0 = all, the default), for a quick check
@@ -26,6 +26,10 @@
 #                (default 1) and summarize by medians: on a shared VM single runs move by 10-30 %;
 #                a repetition's 1- and 2-thread runs are minutes apart, not a whole run
 #   --build      rebuild the runtime jar even if runtime/target has one
+#   --epochs     train N epochs (default 1) in each Kiln JVM and each PyTorch process. Epoch 1,
+#                with a fresh JVM's JIT warm-up, stays the figure of every ratio printed as
+#                before; the summary then adds the median of epochs 2..N on each side, their
+#                ratio and scaling: the steady state, measured in the same run
 # Environment: JAVA (default java), KILN_DATASETS (default ~/.kiln/datasets, MNIST in mnist/),
 #   OPENBLAS_DIR (default /usr/lib/x86_64-linux-gnu/openblas-openmp where installed, else
 #   openblas-pthread), KILN_OPENBLAS_CORETYPE (see below).
@@ -46,6 +50,7 @@ WORKLOADS=sgemm,mlp,cnn
 LIMIT=0
 BUILD=0
 REPEAT=1
+EPOCHS=1
 JAVA=${JAVA:-java}
 PY=/usr/bin/python3
 DATA=${KILN_DATASETS:-$HOME/.kiln/datasets}
@@ -60,6 +65,7 @@ while [[ $# -gt 0 ]]; do
     --workloads) WORKLOADS=$2; shift 2 ;;
     --limit) LIMIT=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
+    --epochs) EPOCHS=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
     --cnn) echo "--cnn is gone: the CNN is a workload now, e.g. --workloads cnn (see --help)" >&2; exit 2 ;;
     -h|--help) awk 'NR == 1 { next } /^#/ { print; next } { exit }' "$0"; exit 0 ;;
@@ -74,6 +80,9 @@ for t in ${THREADS//,/ }; do
   [[ $t =~ ^[1-9][0-9]*$ ]] || { echo "bad thread count $t in --threads $THREADS" >&2; exit 2; }
 done
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || { echo "bad --repeat $REPEAT: a count of at least 1" >&2; exit 2; }
+[[ $EPOCHS =~ ^[1-9][0-9]*$ ]] || { echo "bad --epochs $EPOCHS: a count of at least 1" >&2; exit 2; }
+# what the summary calls epochs 2..N
+LATER=$( ((EPOCHS == 2)) && echo "epoch 2" || echo "epochs 2-$EPOCHS")
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 # The workloads' specs (spec_layers, norm_mean, norm_std, write_spec), kiln_classpath, bench_lock
 source "$ROOT/bench/workloads.sh"
@@ -246,8 +255,9 @@ fi
 # ---- epochs (MLP, CNN) -------------------------------------------------------------------------
 label() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
 
-# Keyed "workload,threads,repetition"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did
-declare -A KILN_EPOCH TORCH_EPOCH LOAD_AT TORCH_LOAD_AT
+# Keyed "workload,threads,repetition"; LOAD_AT is the load when the Kiln run started, TORCH_LOAD_AT when PyTorch's did;
+# the *_LATER ones hold the median of epochs 2..N with --epochs N
+declare -A KILN_EPOCH TORCH_EPOCH KILN_LATER TORCH_LATER LOAD_AT TORCH_LOAD_AT
 EPOCH_WORKLOADS=()
 for w in mlp cnn; do has $w && EPOCH_WORKLOADS+=("$w"); done
 
@@ -265,7 +275,7 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
     echo
     echo "== $(label "$w") epoch, $t thread(s)$( ((REPEAT > 1)) && echo ", repetition $rep/$REPEAT") (load $(load))"
     spec="$TMP/spec-$w-$t.properties"
-    write_spec "$w" "$t" "$LIMIT" "$spec"
+    write_spec "$w" "$t" "$LIMIT" "$spec" "$EPOCHS"
     LOAD_AT[$k]=$(load)
     out_dir="$TMP/out-$w-$t-$rep"
     if ! "$JAVA" --add-modules jdk.incubator.vector "${TRAINER_OPTS[@]}" -cp "$CP" dev.kiln.cli.TrainMain \
@@ -277,16 +287,24 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
     fi
     KILN_EPOCH[$k]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["epochs"][0]["seconds"])' "$out_dir/bench-$w.json")
     echo "Kiln epoch: ${KILN_EPOCH[$k]} s (training pass; report $out_dir/bench-$w.json)"
+    if ((EPOCHS > 1)); then
+      KILN_LATER[$k]=$("$PY" -c 'import json,statistics,sys; r=json.load(open(sys.argv[1])); print("%.3f" % statistics.median(e["seconds"] for e in r["epochs"][1:]))' "$out_dir/bench-$w.json")
+      echo "Kiln $LATER: $( ((EPOCHS > 2)) && echo "median ")${KILN_LATER[$k]} s"
+    fi
 
     # OpenBLAS gets the same thread count; with its pthread build, OMP_WAIT_POLICY=PASSIVE keeps
     # PyTorch's idle OpenMP threads from spinning against OpenBLAS's threads on the same cores
     TORCH_LOAD_AT[$k]=$(load)
     out=$(torch_blas "$KILN_OPENBLAS_CORETYPE" "$t" "$ROOT/bench/pytorch_epoch.py" \
       --model "$w" --threads "$t" --batch 64 --data "$DATA/mnist" --limit "$LIMIT" \
-      --mean "$(norm_mean "$w")" --std "$(norm_std "$w")")
+      --mean "$(norm_mean "$w")" --std "$(norm_std "$w")" --epochs "$EPOCHS")
     sed 's/^/  torch: /' <<<"$out"
     TORCH_EPOCH[$k]=$(sed -n 's/^PYTORCH_EPOCH_SECONDS=//p' <<<"$out")
     echo "PyTorch epoch: ${TORCH_EPOCH[$k]} s"
+    if ((EPOCHS > 1)); then
+      TORCH_LATER[$k]=$(sed -n 's/^PYTORCH_LATER_SECONDS=//p' <<<"$out")
+      echo "PyTorch $LATER: $( ((EPOCHS > 2)) && echo "median ")${TORCH_LATER[$k]} s"
+    fi
   done
 done
 done
@@ -310,7 +328,8 @@ spread() { (($# > 1)) && printf ' (%s–%s)' "$(printf '%s\n' "$@" | sort -g | h
 # the figures of one workload and thread count over the repetitions: $1 = array name, $2 = w, $3 = t
 reps() { local -n a=$1; local r; for ((r = 1; r <= REPEAT; r++)); do echo "${a[$2,$3,$r]}"; done; }
 # per repetition: Kiln/PyTorch at one thread count, or the t1/t2 scaling of one side
-pair_ratios() { local r; for ((r = 1; r <= REPEAT; r++)); do ratio "${KILN_EPOCH[$1,$2,$r]}" "${TORCH_EPOCH[$1,$2,$r]}"; echo; done; }
+# ($1, $2 = the Kiln and PyTorch arrays, $3 = w, $4 = t)
+pair_ratios() { local -n ka=$1 ta=$2; local r; for ((r = 1; r <= REPEAT; r++)); do ratio "${ka[$3,$4,$r]}" "${ta[$3,$4,$r]}"; echo; done; }
 scalings() { local -n a=$1; local r; for ((r = 1; r <= REPEAT; r++)); do ratio "${a[$2,1,$r]}" "${a[$2,2,$r]}"; echo; done; }
 if ((REPEAT > 1)); then
   echo "Medians of $REPEAT repetitions, (min–max); ratios and scalings are taken per repetition, then their median"
@@ -320,7 +339,7 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
     mapfile -t kv < <(reps KILN_EPOCH "$w" "$t")
     mapfile -t tv < <(reps TORCH_EPOCH "$w" "$t")
-    mapfile -t rv < <(pair_ratios "$w" "$t")
+    mapfile -t rv < <(pair_ratios KILN_EPOCH TORCH_EPOCH "$w" "$t")
     RATIO_MED[$w,$t]=$(awk -v m="$(median "${rv[@]}")" 'BEGIN { printf "%.2f", m }')
     if ((REPEAT == 1)); then
       echo "$(label "$w") epoch, $t thread(s), load ${LOAD_AT[$w,$t,1]} (Kiln) / ${TORCH_LOAD_AT[$w,$t,1]} (PyTorch): Kiln ${kv[0]} s, PyTorch ${tv[0]} s, Kiln/PyTorch ${RATIO_MED[$w,$t]}"
@@ -333,7 +352,22 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
     mapfile -t ts < <(scalings TORCH_EPOCH "$w")
     echo "$(label "$w") 1→2 thread scaling (t1/t2, above 1 = faster on 2): Kiln $(awk -v m="$(median "${ks[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ks[@]}"), PyTorch $(awk -v m="$(median "${ts[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ts[@]}")"
   fi
+  if ((EPOCHS > 1)); then
+    # the steady state beside epoch 1: each run's median of its epochs 2..N, the same JVM or process
+    for t in ${THREADS//,/ }; do
+      mapfile -t kv < <(reps KILN_LATER "$w" "$t")
+      mapfile -t tv < <(reps TORCH_LATER "$w" "$t")
+      mapfile -t rv < <(pair_ratios KILN_LATER TORCH_LATER "$w" "$t")
+      echo "$(label "$w") $LATER, $t thread(s): Kiln $(median "${kv[@]}") s$(spread "${kv[@]}"), PyTorch $(median "${tv[@]}") s$(spread "${tv[@]}"), Kiln/PyTorch $(awk -v m="$(median "${rv[@]}")" 'BEGIN { printf "%.2f", m }')$(spread "${rv[@]}")"
+    done
+    if [[ $SCALING == 1 ]]; then
+      mapfile -t ks < <(scalings KILN_LATER "$w")
+      mapfile -t ts < <(scalings TORCH_LATER "$w")
+      echo "$(label "$w") $LATER, 1→2 thread scaling: Kiln $(awk -v m="$(median "${ks[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ks[@]}"), PyTorch $(awk -v m="$(median "${ts[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ts[@]}")"
+    fi
+  fi
 done
+# last, the target figures: epoch 1 of a fresh JVM, whatever --epochs says
 for w in "${EPOCH_WORKLOADS[@]}"; do
   for t in ${THREADS//,/ }; do
     echo "Kiln/PyTorch epoch time, $(label "$w"), $t thread(s): ${RATIO_MED[$w,$t]}"

@@ -48,10 +48,11 @@ LAYERS
 # keeps the plain 0-1 scale it was measured with.
 norm_mean() { [[ $1 == cnn ]] && echo 0.1307 || echo 0.0; }
 norm_std() { [[ $1 == cnn ]] && echo 0.3081 || echo 1.0; }
-# write_spec WORKLOAD THREADS LIMIT FILE: one epoch of WORKLOAD (mlp or cnn) on the first LIMIT
-# MNIST images (0 = all), batch 64, Adam lr 1e-3, seed 42, at THREADS threads, into FILE
+# write_spec WORKLOAD THREADS LIMIT FILE [EPOCHS]: EPOCHS (default 1) epochs of WORKLOAD (mlp or
+# cnn) on the first LIMIT MNIST images (0 = all), batch 64, Adam lr 1e-3, seed 42, at THREADS
+# threads, into FILE
 write_spec() {
-  local w=$1 t=$2 limit=$3
+  local w=$1 t=$2 limit=$3 epochs=${5:-1}
   {
     echo "modelName=bench-$w"
     echo "data.name=mnist"
@@ -69,7 +70,7 @@ optimizer.beta2=0.999
 optimizer.epsilon=1.0E-8
 optimizer.schedule=constant
 optimizer.decay=0.8
-epochs=1
+epochs=$epochs
 batchSize=64
 seed=42
 threads=$t
