@@ -101,10 +101,11 @@ kiln_classpath() {
 # Takes the machine's benchmark lock for the rest of the calling script, or exits with status 1
 # naming who holds it: two measuring scripts at once share the cores and skew each other's
 # figures, and the overlap leaves no trace in either one's output. The lock file (KILN_BENCH_LOCK,
-# default $TMPDIR or /tmp, kiln-bench.lock) holds its owner's pid and command line; the kernel
+# default kiln-bench-<uid>.lock in $TMPDIR or /tmp: one per user, since a file another user made
+# in /tmp may not be opened for writing) holds its owner's pid and command line; the kernel
 # releases the lock when the script exits, however it ends. Needs flock (util-linux).
 bench_lock() {
-  local lock=${KILN_BENCH_LOCK:-${TMPDIR:-/tmp}/kiln-bench.lock}
+  local lock=${KILN_BENCH_LOCK:-${TMPDIR:-/tmp}/kiln-bench-$(id -u).lock}
   exec {BENCH_LOCK_FD}>>"$lock" || { echo "cannot open the benchmark lock file $lock" >&2; exit 1; }
   if ! flock -n "$BENCH_LOCK_FD"; then
     echo "another Kiln benchmark is running ($(tr -d '\n' <"$lock" 2>/dev/null | head -c 300)):" \
