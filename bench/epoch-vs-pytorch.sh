@@ -285,10 +285,14 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
       cat "$spec" >&2
       exit 1
     fi
-    KILN_EPOCH[$k]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["epochs"][0]["seconds"])' "$out_dir/bench-$w.json")
+    # epoch 1's seconds, and the median of the later epochs' (- when there are none)
+    read -r first later < <("$PY" -c 'import json,statistics,sys
+e = [x["seconds"] for x in json.load(open(sys.argv[1]))["epochs"]]
+print("%.3f %s" % (e[0], "%.3f" % statistics.median(e[1:]) if len(e) > 1 else "-"))' "$out_dir/bench-$w.json")
+    KILN_EPOCH[$k]=$first
     echo "Kiln epoch: ${KILN_EPOCH[$k]} s (training pass; report $out_dir/bench-$w.json)"
     if ((EPOCHS > 1)); then
-      KILN_LATER[$k]=$("$PY" -c 'import json,statistics,sys; r=json.load(open(sys.argv[1])); print("%.3f" % statistics.median(e["seconds"] for e in r["epochs"][1:]))' "$out_dir/bench-$w.json")
+      KILN_LATER[$k]=$later
       echo "Kiln $LATER: $( ((EPOCHS > 2)) && echo "median ")${KILN_LATER[$k]} s"
     fi
 
@@ -331,6 +335,15 @@ reps() { local -n a=$1; local r; for ((r = 1; r <= REPEAT; r++)); do echo "${a[$
 # ($1, $2 = the Kiln and PyTorch arrays, $3 = w, $4 = t)
 pair_ratios() { local -n ka=$1 ta=$2; local r; for ((r = 1; r <= REPEAT; r++)); do ratio "${ka[$3,$4,$r]}" "${ta[$3,$4,$r]}"; echo; done; }
 scalings() { local -n a=$1; local r; for ((r = 1; r <= REPEAT; r++)); do ratio "${a[$2,1,$r]}" "${a[$2,2,$r]}"; echo; done; }
+# the median of the values given, to two decimals
+median2() { awk -v m="$(median "$@")" 'BEGIN { printf "%.2f", m }'; }
+# "TITLE: Kiln 1.85× (range), PyTorch ..." for workload $2 from arrays $3 (Kiln) and $4 (PyTorch)
+scaling_line() {
+  local ks ts
+  mapfile -t ks < <(scalings "$3" "$2")
+  mapfile -t ts < <(scalings "$4" "$2")
+  echo "$1: Kiln $(median2 "${ks[@]}")×$(spread "${ks[@]}"), PyTorch $(median2 "${ts[@]}")×$(spread "${ts[@]}")"
+}
 if ((REPEAT > 1)); then
   echo "Medians of $REPEAT repetitions, (min–max); ratios and scalings are taken per repetition, then their median"
 fi
@@ -340,7 +353,7 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
     mapfile -t kv < <(reps KILN_EPOCH "$w" "$t")
     mapfile -t tv < <(reps TORCH_EPOCH "$w" "$t")
     mapfile -t rv < <(pair_ratios KILN_EPOCH TORCH_EPOCH "$w" "$t")
-    RATIO_MED[$w,$t]=$(awk -v m="$(median "${rv[@]}")" 'BEGIN { printf "%.2f", m }')
+    RATIO_MED[$w,$t]=$(median2 "${rv[@]}")
     if ((REPEAT == 1)); then
       echo "$(label "$w") epoch, $t thread(s), load ${LOAD_AT[$w,$t,1]} (Kiln) / ${TORCH_LOAD_AT[$w,$t,1]} (PyTorch): Kiln ${kv[0]} s, PyTorch ${tv[0]} s, Kiln/PyTorch ${RATIO_MED[$w,$t]}"
     else
@@ -348,9 +361,7 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
     fi
   done
   if [[ $SCALING == 1 ]]; then
-    mapfile -t ks < <(scalings KILN_EPOCH "$w")
-    mapfile -t ts < <(scalings TORCH_EPOCH "$w")
-    echo "$(label "$w") 1→2 thread scaling (t1/t2, above 1 = faster on 2): Kiln $(awk -v m="$(median "${ks[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ks[@]}"), PyTorch $(awk -v m="$(median "${ts[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ts[@]}")"
+    scaling_line "$(label "$w") 1→2 thread scaling (t1/t2, above 1 = faster on 2)" "$w" KILN_EPOCH TORCH_EPOCH
   fi
   if ((EPOCHS > 1)); then
     # the steady state beside epoch 1: each run's median of its epochs 2..N, the same JVM or process
@@ -358,12 +369,10 @@ for w in "${EPOCH_WORKLOADS[@]}"; do
       mapfile -t kv < <(reps KILN_LATER "$w" "$t")
       mapfile -t tv < <(reps TORCH_LATER "$w" "$t")
       mapfile -t rv < <(pair_ratios KILN_LATER TORCH_LATER "$w" "$t")
-      echo "$(label "$w") $LATER, $t thread(s): Kiln $(median "${kv[@]}") s$(spread "${kv[@]}"), PyTorch $(median "${tv[@]}") s$(spread "${tv[@]}"), Kiln/PyTorch $(awk -v m="$(median "${rv[@]}")" 'BEGIN { printf "%.2f", m }')$(spread "${rv[@]}")"
+      echo "$(label "$w") $LATER, $t thread(s): Kiln $(median "${kv[@]}") s$(spread "${kv[@]}"), PyTorch $(median "${tv[@]}") s$(spread "${tv[@]}"), Kiln/PyTorch $(median2 "${rv[@]}")$(spread "${rv[@]}")"
     done
     if [[ $SCALING == 1 ]]; then
-      mapfile -t ks < <(scalings KILN_LATER "$w")
-      mapfile -t ts < <(scalings TORCH_LATER "$w")
-      echo "$(label "$w") $LATER, 1→2 thread scaling: Kiln $(awk -v m="$(median "${ks[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ks[@]}"), PyTorch $(awk -v m="$(median "${ts[@]}")" 'BEGIN { printf "%.2f", m }')×$(spread "${ts[@]}")"
+      scaling_line "$(label "$w") $LATER, 1→2 thread scaling" "$w" KILN_LATER TORCH_LATER
     fi
   fi
 done
