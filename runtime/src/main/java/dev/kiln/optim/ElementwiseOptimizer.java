@@ -52,10 +52,6 @@ abstract class ElementwiseOptimizer implements Optimizer {
         return buffers.get(kind, i);
     }
 
-    final Compute compute() {
-        return compute;
-    }
-
     /** Steps begun so far, including the current one; restored from a checkpoint. */
     final long steps() {
         return steps;
