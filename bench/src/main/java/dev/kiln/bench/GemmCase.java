@@ -39,10 +39,10 @@ final class GemmCase implements AutoCloseable {
 
     GemmCase(String shape, Kernels kernels, int threads) {
         String[] opDims = shape.split(":");
-        String[] dims = opDims.length == 2 ? opDims[1].split("x") : new String[0];
-        if (dims.length != 3 || !opDims[1].matches("[1-9][0-9]*x[1-9][0-9]*x[1-9][0-9]*")) {
+        if (opDims.length != 2 || !opDims[1].matches("[1-9][0-9]*x[1-9][0-9]*x[1-9][0-9]*")) {
             throw new IllegalArgumentException("shape must be OP:MxNxK with positive M, N and K, got " + shape);
         }
+        String[] dims = opDims[1].split("x");
         this.op = opDims[0];
         this.m = Integer.parseInt(dims[0]);
         this.n = Integer.parseInt(dims[1]);
