@@ -41,8 +41,9 @@ MP=$(find "$M2/org/graalvm" -path "*/$V/*" -name "*-$V.jar" ! -name "compiler-$V
 
 mkdir -p "$W"
 step "Runtime classpath (protobuf) from Maven"
-(cd "$ROOT" && ./mvnw -q -B -o -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime \
-   -Dmdep.outputFile="$W/cp.txt" >/dev/null) || die "mvnw dependency:build-classpath failed"
+source "$ROOT/bench/workloads.sh"   # kiln_classpath: the runtime jar and its dependencies, as the other bench scripts use them
+CP=$(kiln_classpath "$ROOT" "$W" 0) || die "could not get the runtime's classpath from Maven"
+DEPS=${CP#*:}   # the dependencies; the runtime's own classes come from the patched copy below
 
 step "Private Temurin 25 copy with libreporterchelper.so"
 if [[ ! -x $W/jdk/bin/java ]]; then rm -rf "$W/jdk"; cp -a "$T25/." "$W/jdk/"; fi
@@ -65,7 +66,7 @@ FILES="dev/kiln/kernels/VectorKernels.java dev/kiln/kernels/PackedGemm.java dev/
 for f in $FILES; do mkdir -p "$W/src/$(dirname $f)"; cp "$ROOT/runtime/src/main/java/$f" "$W/src/$f"; done
 patch -s -p1 -d "$W/src" < "$HERE/kiln-native.patch" || die "kiln-native.patch no longer applies to the current sources"
 "$J17/bin/javac" -d "$W/stub" "$HERE/stub/com/oracle/svm/core/AlwaysInline.java"
-(cd "$W/src" && "$J17/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp "$W/stub:$W/classes:$(cat "$W/cp.txt")" \
+(cd "$W/src" && "$J17/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp "$W/stub:$W/classes:$DEPS" \
    -d "$W/classes" $FILES 2>&1 | grep -v 'incubator\|^1 warning$' || true)
 for f in $FILES; do c=$W/classes/${f%.java}.class; [[ $c -nt $W/src/$f ]] || die "javac did not compile $f"; done
 
@@ -79,7 +80,7 @@ timeout 2400 "$W/jdk/bin/java" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
   -Djdk.internal.lambda.disableEagerInitialization=true @"$W/exports.args" --add-modules jdk.incubator.vector \
   --upgrade-module-path "$COMPILER" --module-path "$MP" --add-modules ALL-MODULE-PATH \
   -m org.graalvm.nativeimage.builder/com.oracle.svm.hosted.NativeImageGeneratorRunner \
-  -imagecp "$W/classes:$HERE/config:$(cat "$W/cp.txt")" \
+  -imagecp "$W/classes:$HERE/config:$DEPS" \
   -H:Path="$W/out" -H:Name=kilntrain -H:Class=dev.kiln.cli.TrainMain -H:+ReportExceptionStackTraces \
   -H:ImageBuildID="$(cat /proc/sys/kernel/random/uuid)" -H:+VectorAPISupport -H:MicroArchitecture=native \
   -H:CLibraryPath="$HERE/clib" -H:+ExitAfterRelocatableImageWrite -H:TempDirectory="$W/ntmp" \

@@ -20,13 +20,13 @@ N=1
 [[ -x $W/kilntrain ]] || die "no $W/kilntrain: run build.sh first"
 [[ -d $DATA/mnist ]] || die "no MNIST in $DATA (set KILN_DATASETS)"
 command -v python3 >/dev/null || die "python3 is needed to read the JSON reports"
-source "$ROOT/bench/workloads.sh"   # write_spec, bench_lock
+source "$ROOT/bench/workloads.sh"   # write_spec, kiln_classpath, bench_lock
 bench_lock
 
 mkdir -p "$W/specs" "$W/runs" "$W/hs"
 # HotSpot 17 as the plugin forks the trainer: the trainer's JVM options, the default -Xmx2g
-mapfile -t HSOPTS < <("$J17/bin/java" -cp "$ROOT/runtime/target/classes" dev.kiln.cli.TrainerJvmOptions "$W/hs")
-CP=$ROOT/runtime/target/classes:$(cat "$W/cp.txt")
+CP=$(kiln_classpath "$ROOT" "$W" 0) || die "could not get the runtime's classpath from Maven"
+mapfile -t HSOPTS < <("$J17/bin/java" -cp "$CP" dev.kiln.cli.TrainerJvmOptions "$W/hs")
 
 specs=()
 for s in "$@"; do
